@@ -1,0 +1,104 @@
+// tillpipe's configuration: one TOML file (or the embedded default).
+//
+// Loading never stops at the first problem: every error is collected with
+// the place it was found (FILE:LINE:COL) so `tillpipe validate` can print
+// them all at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "stream/status.h"
+
+namespace tp::app {
+
+enum class TypeKind { kBool, kInt32, kInt64, kFloat64, kDecimal, kString, kDate, kTimestamp };
+
+struct ColumnSpec {
+  std::string name;
+  TypeKind kind = TypeKind::kString;
+  int precision = 0;  // decimal only, 1..18
+  int scale = 0;      // decimal only, 0..precision
+  bool nullable = false;
+  std::string TypeName() const;  // canonical: "decimal(12,2)", "timestamp", ...
+};
+
+struct TableSpec {
+  std::string name;         // [a-z_][a-z0-9_]*, at most 64 bytes; not starting with '_'
+  std::string time_column;  // names a column of kind timestamp (or date)
+  std::vector<ColumnSpec> columns;  // in the order they are written in the file
+};
+
+struct Config {
+  std::string source;  // the file path, or "<embedded default>"
+  std::filesystem::path data_dir = "./tillpipe-data";
+  std::string timezone = "UTC";  // IANA name
+
+  struct Http {
+    std::string listen_host = "127.0.0.1";
+    uint16_t listen_port = 8080;  // 0 = any free port
+    uint64_t max_body = 16ull << 20;
+  } http;
+
+  struct Auth {
+    std::vector<std::string> ingest_tokens;  // empty = ingest needs no token
+  } auth;
+
+  struct Stream {
+    std::string fsync = "group";  // group | interval | off
+    std::chrono::milliseconds fsync_interval{1000};
+    uint64_t segment_size = 128ull << 20;
+    std::chrono::seconds retention{7 * 24 * 3600};  // 0 = forever
+    uint64_t min_free = 1ull << 30;
+    std::chrono::seconds idempotency_window{24 * 3600};
+  } stream;
+
+  std::vector<TableSpec> tables;
+
+  const TableSpec* FindTable(std::string_view name) const;
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;  // 1-based; 0 when the error has no place in the file
+  int column = 0;
+  std::string message;
+  std::string ToString() const;  // "FILE:LINE:COL: message" (or "FILE: message")
+};
+
+struct ConfigLoad {
+  std::optional<Config> config;  // set only when errors is empty
+  std::vector<ConfigError> errors;
+};
+
+// Parses and checks syntax, unknown keys (with a did-you-mean), types and
+// value ranges. Does not touch the file system beyond reading the file.
+ConfigLoad LoadConfigFile(const std::filesystem::path& path);
+ConfigLoad LoadConfigText(std::string_view text, std::string source_name);
+
+// The embedded default config: the eight retail tables, timezone UTC,
+// listen 127.0.0.1:8080, data in ./tillpipe-data.
+std::string_view DefaultConfigText();
+ConfigLoad LoadDefaultConfig();
+
+// Environment checks `validate` runs after a clean parse: data_dir can be
+// created and written, the time zone exists. Errors point at the key's place
+// when known.
+std::vector<ConfigError> CheckEnvironment(const Config& config, std::string_view text);
+
+// "128MiB", "1GB", "512KiB", "4096" (bytes). Units: B, KB/MB/GB/TB (powers of
+// 1000), KiB/MiB/GiB/TiB (powers of 1024).
+Result<uint64_t> ParseSize(std::string_view text);
+// "250ms", "10s", "5m", "2h", "30d", "1w"; "0" means zero.
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
+// "127.0.0.1:8080", "localhost:80", "[::1]:8080" -> {host, port}; an IPv6
+// host comes back without its brackets ("::1"). Port 0..65535.
+Result<std::pair<std::string, uint16_t>> ParseListen(std::string_view text);
+
+}  // namespace tp::app

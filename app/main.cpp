@@ -1,0 +1,80 @@
+// tillpipe: one binary, one subcommand per job. See README.md for the CLI.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/serve.h"
+
+int main(int argc, char** argv) {
+  using namespace tp::app;
+  CLI::App app{"tillpipe: a small shop's data pipeline in one process (events in, Parquet and SQL out)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tillpipe " TILLPIPE_VERSION);
+
+  ServeOptions serve;
+  std::string config_file, data_dir, listen;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the server: HTTP ingest into the durable stream");
+  serve_cmd->add_option("-c,--config", config_file, "TOML config file (default: the embedded default config)");
+  serve_cmd->add_option("--data-dir", data_dir, "Data directory (overrides data_dir)");
+  serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (overrides http.listen)");
+
+  std::string validate_file;
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "Check a config file; exit 0, or 78 with every error as FILE:LINE:COL: message");
+  validate_cmd->add_option("-c,--config", validate_file, "TOML config file")->required();
+
+  IngestCommand ingest;
+  auto* ingest_cmd = app.add_subcommand("ingest", "Send NDJSON records (one JSON object per line) to a table");
+  ingest_cmd->add_option("table", ingest.table, "Table to ingest into")->required();
+  ingest_cmd->add_option("file", ingest.file, "NDJSON file, or - for standard input")->capture_default_str();
+  ingest_cmd->add_option("--url", ingest.url, "Server URL")->capture_default_str();
+  ingest_cmd->add_option("--token", ingest.token, "Ingest token (default: $TILLPIPE_TOKEN)");
+  ingest_cmd->add_option("--batch", ingest.batch, "Records per request")->capture_default_str()->check(CLI::Range(1, 1000000));
+  ingest_cmd->add_option("--retry-for", ingest.retry_for, "Keep retrying when the server is down or busy this long, then fail")->capture_default_str();
+  ingest_cmd->add_flag("-q,--quiet", ingest.quiet, "No progress on stderr");
+
+  SimulateCommand sim;
+  auto* sim_cmd = app.add_subcommand(
+      "simulate",
+      "Generate a realistic retail shop's events: a backlog with seasonality, then live events");
+  sim_cmd->add_option("--seed", sim.seed, "Random seed (same seed, same --end: same records)")->capture_default_str();
+  sim_cmd->add_option("--backlog", sim.backlog, "History to generate before now, e.g. 30d, 12h, 0")->capture_default_str();
+  sim_cmd->add_option("--rate", sim.rate, "Average records per minute over all tables, e.g. 120/min, 5/s")->capture_default_str();
+  auto* url_opt = sim_cmd->add_option("--url", sim.url, "Post to this server (http://HOST:PORT), then go on live");
+  auto* out_opt = sim_cmd->add_option("--out", sim.out, "Write the backlog as one NDJSON file per table into DIR, then exit");
+  url_opt->excludes(out_opt);
+  sim_cmd->add_option("--duration", sim.duration, "With --url: how long to emit live events after the backlog (0 = until Ctrl-C)")->capture_default_str();
+  sim_cmd->add_option("--end", sim.end, "When the backlog ends, as UTC ISO-8601 (default: now)");
+  sim_cmd->add_option("--token", sim.token, "Ingest token (default: $TILLPIPE_TOKEN)");
+  sim_cmd->add_flag("-q,--quiet", sim.quiet, "No progress on stderr");
+
+  std::string check_dir = "./tillpipe-data";
+  auto* check_cmd = app.add_subcommand("check", "Verify a data directory (stream segments, checksums, offsets); exit 0 or 1");
+  check_cmd->add_option("--data-dir", check_dir, "Data directory")->capture_default_str();
+
+  auto* version_cmd = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*serve_cmd) {
+    if (!config_file.empty()) serve.config_file = config_file;
+    if (!data_dir.empty()) serve.data_dir = data_dir;
+    if (!listen.empty()) serve.listen = listen;
+    return RunServe(serve);
+  }
+  if (*validate_cmd) return RunValidate(validate_file);
+  if (*ingest_cmd) return RunIngest(ingest);
+  if (*sim_cmd) {
+    if (sim.url && sim.out) {
+      std::cerr << "tillpipe simulate: use --url or --out, not both\n";
+      return 2;
+    }
+    return RunSimulate(sim);
+  }
+  if (*check_cmd) return RunCheck(check_dir);
+  if (*version_cmd) {
+    std::cout << "tillpipe " TILLPIPE_VERSION "\n";
+    return 0;
+  }
+  return 0;
+}

@@ -1,0 +1,252 @@
+#include "app/stream_backend.h"
+
+#include <nlohmann/json.hpp>
+
+namespace tp::app {
+
+using json = nlohmann::json;
+
+namespace {
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+StreamBackend::StreamBackend(const Config& config) : config_(config) {
+  for (const auto& t : config_.tables) counters_.emplace(t.name, std::make_unique<TableCounters>());
+}
+
+void StreamBackend::Attach(stream::Log* log) { log_.store(log); }
+void StreamBackend::Detach() { log_.store(nullptr); }
+bool StreamBackend::Ready() const { return log_.load() != nullptr; }
+
+bool StreamBackend::HasTable(std::string_view table) const {
+  return counters_.find(table) != counters_.end();
+}
+
+std::vector<std::string> StreamBackend::TableNames() const {
+  std::vector<std::string> names;
+  for (const auto& t : config_.tables) names.push_back(t.name);
+  return names;
+}
+
+void StreamBackend::Ingest(const web::IngestCall& call,
+                           std::function<void(web::IngestAnswer)> done) {
+  stream::Log* log = log_.load();
+  auto it = counters_.find(call.table);
+  if (log == nullptr || it == counters_.end()) {
+    web::IngestAnswer a;
+    a.kind = log == nullptr ? web::IngestAnswer::Kind::kNotReady : web::IngestAnswer::Kind::kError;
+    a.message = log == nullptr ? "not ready: the stream is not open; retry shortly"
+                               : "unknown table " + std::string(call.table);
+    a.retry_after_s = 1;
+    return done(std::move(a));
+  }
+  stream::BatchBuilder builder;
+  for (std::string_view r : *call.records) builder.Add(r);
+  stream::AppendRequest req;
+  req.table = std::string(call.table);
+  req.idempotency_key = std::string(call.idempotency_key);
+  req.body_hash = call.body_hash;
+  req.record_count = builder.count();
+  req.payload = builder.Finish(&req.payload_crc);
+  TableCounters* counters = it->second.get();
+  log->Append(std::move(req), [this, counters, done = std::move(done)](stream::AppendResult r) {
+    web::IngestAnswer a;
+    using K = web::IngestAnswer::Kind;
+    using C = Status::Code;
+    switch (r.status.code()) {
+      case C::kOk:
+        a.kind = K::kOk;
+        a.first_offset = r.first_offset;
+        a.last_offset = r.last_offset;
+        a.accepted = r.accepted;
+        a.replayed = r.duplicate;
+        if (r.duplicate) {
+          counters->replayed++;
+        } else {
+          counters->records += r.accepted;
+          counters->batches++;
+          CountRate(r.accepted);
+        }
+        break;
+      case C::kNoSpace:
+        a.kind = K::kNoSpace;
+        a.retry_after_s = 30;
+        break;
+      case C::kBusy:
+        a.kind = K::kBusy;
+        a.retry_after_s = 1;
+        break;
+      case C::kConflict:
+        a.kind = K::kConflict;
+        break;
+      default:
+        a.kind = K::kError;
+        break;
+    }
+    if (a.kind != K::kOk) {
+      counters->rejected_requests++;
+      a.message = r.status.message();
+    }
+    done(std::move(a));
+  });
+}
+
+void StreamBackend::CountRate(uint64_t records) {
+  int64_t now = NowSeconds();
+  std::lock_guard lock(rate_mu_);
+  int slot = static_cast<int>(now % kRateWindow);
+  if (rate_second_[slot] != now) {
+    rate_second_[slot] = now;
+    rate_records_[slot] = 0;
+  }
+  rate_records_[slot] += records;
+}
+
+double StreamBackend::RecordsPerSecond() const {
+  int64_t now = NowSeconds();
+  uint64_t total = 0;
+  std::lock_guard lock(rate_mu_);
+  // Whole seconds before the current one, so a half-filled second does not
+  // drag the figure down.
+  for (int i = 0; i < kRateWindow; ++i) {
+    if (rate_second_[i] < now && rate_second_[i] >= now - kRateWindow) total += rate_records_[i];
+  }
+  int64_t span = std::min<int64_t>(kRateWindow - 1, std::chrono::duration_cast<std::chrono::seconds>(
+                                                       std::chrono::steady_clock::now() - started_)
+                                                       .count());
+  return span > 0 ? static_cast<double>(total) / static_cast<double>(span) : 0.0;
+}
+
+std::string StreamBackend::StatusJson() const {
+  json j;
+  j["version"] = TILLPIPE_VERSION;
+  j["ready"] = Ready();
+  j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::steady_clock::now() - started_)
+                      .count();
+  j["data_dir"] = config_.data_dir.string();
+  j["fsync"] = config_.stream.fsync;
+  json ingest;
+  uint64_t total = 0;
+  json per_table = json::object();
+  for (const auto& [name, c] : counters_) {
+    per_table[name] = {{"records", c->records.load()},
+                       {"batches", c->batches.load()},
+                       {"replayed_requests", c->replayed.load()},
+                       {"refused_requests", c->rejected_requests.load()}};
+    total += c->records.load();
+  }
+  ingest["records_total"] = total;
+  ingest["records_per_s"] = RecordsPerSecond();
+  ingest["tables"] = per_table;
+  j["ingest"] = ingest;
+  if (stream::Log* log = log_.load()) {
+    stream::LogStats s = log->Stats();
+    j["stream"] = {{"start_offset", s.start_offset},
+                   {"end_offset", s.end_offset},
+                   {"segments", s.segments},
+                   {"bytes", s.bytes},
+                   {"syncs", s.syncs},
+                   {"pending_bytes", s.pending_bytes},
+                   {"free_bytes", s.free_bytes},
+                   {"disk_low", s.disk_low},
+                   {"idempotency_keys", s.idempotency_keys}};
+    json consumers = json::array();
+    for (const auto& c : log->Consumers()) {
+      consumers.push_back({{"name", c.name}, {"offset", c.offset}, {"lag", c.lag}});
+    }
+    j["consumers"] = consumers;
+    const auto& rec = log->recovery_report();
+    j["recovery"] = {{"verified_batches", rec.verified_batches},
+                     {"truncated_bytes", rec.truncated_bytes},
+                     {"rebuilt_indexes", rec.rebuilt_indexes},
+                     {"messages", rec.messages}};
+  } else {
+    j["stream"] = nullptr;
+    j["consumers"] = json::array();
+  }
+  return j.dump() + "\n";
+}
+
+std::string StreamBackend::TablesJson() const {
+  json tables = json::array();
+  for (const auto& t : config_.tables) {
+    json cols = json::array();
+    for (const auto& c : t.columns) {
+      cols.push_back({{"name", c.name}, {"type", c.TypeName()}, {"nullable", c.nullable}});
+    }
+    const auto& ctr = counters_.at(t.name);
+    tables.push_back({{"name", t.name},
+                      {"time_column", t.time_column},
+                      {"columns", cols},
+                      {"ingested_records", ctr->records.load()}});
+  }
+  return json{{"tables", tables}}.dump() + "\n";
+}
+
+std::string StreamBackend::MetricsText() const {
+  // Prometheus text exposition format 0.0.4.
+  std::string m;
+  auto family = [&](const char* name, const char* type, const char* help) {
+    m += "# HELP ";
+    m += name;
+    m += ' ';
+    m += help;
+    m += "\n# TYPE ";
+    m += name;
+    m += ' ';
+    m += type;
+    m += '\n';
+  };
+  auto sample = [&](const std::string& name_labels, uint64_t v) {
+    m += name_labels + ' ' + std::to_string(v) + '\n';
+  };
+  family("tillpipe_up", "gauge", "1 when the stream is recovered and ingest is accepted.");
+  sample("tillpipe_up", Ready() ? 1 : 0);
+  family("tillpipe_ingest_records_total", "counter", "Records appended to the stream, by table.");
+  for (const auto& [name, c] : counters_) {
+    sample("tillpipe_ingest_records_total{table=\"" + name + "\"}", c->records.load());
+  }
+  family("tillpipe_ingest_batches_total", "counter", "Ingest requests appended, by table.");
+  for (const auto& [name, c] : counters_) {
+    sample("tillpipe_ingest_batches_total{table=\"" + name + "\"}", c->batches.load());
+  }
+  family("tillpipe_ingest_replayed_total", "counter",
+         "Requests answered from the idempotency memory, by table.");
+  for (const auto& [name, c] : counters_) {
+    sample("tillpipe_ingest_replayed_total{table=\"" + name + "\"}", c->replayed.load());
+  }
+  family("tillpipe_ingest_refused_total", "counter",
+         "Ingest requests refused by the log (disk or backlog guard, conflicts, I/O), by table.");
+  for (const auto& [name, c] : counters_) {
+    sample("tillpipe_ingest_refused_total{table=\"" + name + "\"}", c->rejected_requests.load());
+  }
+  if (stream::Log* log = log_.load()) {
+    stream::LogStats s = log->Stats();
+    family("tillpipe_stream_end_offset", "gauge", "Next offset the log will assign.");
+    sample("tillpipe_stream_end_offset", s.end_offset);
+    family("tillpipe_stream_start_offset", "gauge", "First offset still held after retention.");
+    sample("tillpipe_stream_start_offset", s.start_offset);
+    family("tillpipe_stream_segments", "gauge", "Segment files in the log.");
+    sample("tillpipe_stream_segments", s.segments);
+    family("tillpipe_stream_bytes", "gauge", "Bytes in the log's segment files.");
+    sample("tillpipe_stream_bytes", s.bytes);
+    family("tillpipe_stream_syncs_total", "counter", "fdatasync calls by the log writer.");
+    sample("tillpipe_stream_syncs_total", s.syncs);
+    family("tillpipe_disk_free_bytes", "gauge", "Free bytes on the data directory's disk.");
+    sample("tillpipe_disk_free_bytes", s.free_bytes);
+    family("tillpipe_disk_low", "gauge", "1 while free space is below stream.min_free.");
+    sample("tillpipe_disk_low", s.disk_low ? 1 : 0);
+    family("tillpipe_consumer_lag_records", "gauge", "Records a consumer has yet to read.");
+    for (const auto& c : log->Consumers()) {
+      sample("tillpipe_consumer_lag_records{consumer=\"" + c.name + "\"}", c.lag);
+    }
+  }
+  return m;
+}
+
+}  // namespace tp::app

@@ -1,0 +1,57 @@
+// The web::Backend that serves ingest from the stream log: encodes records
+// into batches, appends them, and reports status and metrics.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "app/config.h"
+#include "stream/log.h"
+#include "web/backend.h"
+
+namespace tp::app {
+
+class StreamBackend : public web::Backend {
+ public:
+  explicit StreamBackend(const Config& config);
+
+  // Attaches the recovered log; from then on Ready() is true. `log` must
+  // outlive the backend's use (Detach() before closing it).
+  void Attach(stream::Log* log);
+  void Detach();
+
+  bool Ready() const override;
+  bool HasTable(std::string_view table) const override;
+  std::vector<std::string> TableNames() const override;
+  void Ingest(const web::IngestCall& call, std::function<void(web::IngestAnswer)> done) override;
+  std::string StatusJson() const override;
+  std::string TablesJson() const override;
+  std::string MetricsText() const override;
+
+ private:
+  struct TableCounters {
+    std::atomic<uint64_t> records{0};
+    std::atomic<uint64_t> batches{0};
+    std::atomic<uint64_t> replayed{0};
+    std::atomic<uint64_t> rejected_requests{0};
+  };
+  void CountRate(uint64_t records);
+  double RecordsPerSecond() const;
+
+  const Config& config_;
+  std::map<std::string, std::unique_ptr<TableCounters>, std::less<>> counters_;
+  std::atomic<stream::Log*> log_{nullptr};
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+  // Ingest rate over the last kRateWindow whole seconds.
+  static constexpr int kRateWindow = 10;
+  mutable std::mutex rate_mu_;
+  int64_t rate_second_[kRateWindow] = {};     // GUARDED_BY(rate_mu_)
+  uint64_t rate_records_[kRateWindow] = {};   // GUARDED_BY(rate_mu_)
+};
+
+}  // namespace tp::app

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages), builds, and runs every test
+# through ctest. `.ci/run` runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")"
+packaging/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release
+ctest --preset release "$@"

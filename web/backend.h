@@ -1,0 +1,49 @@
+// The narrow interface the HTTP layer serves. `app` implements it over the
+// stream (and later the tables and the SQL engine); `web` knows nothing else.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tp::web {
+
+struct IngestCall {
+  std::string_view table;
+  std::string_view idempotency_key;  // empty = none
+  uint64_t body_hash = 0;            // XXH3 of the raw body
+  const std::vector<std::string_view>* records = nullptr;  // valid only during Ingest()
+};
+
+struct IngestAnswer {
+  enum class Kind { kOk, kNoSpace, kBusy, kConflict, kNotReady, kError };
+  Kind kind = Kind::kOk;
+  std::string message;  // for errors: what happened and the fix
+  uint64_t first_offset = 0;
+  uint64_t last_offset = 0;
+  uint32_t accepted = 0;
+  bool replayed = false;  // answered from the idempotency memory
+  int retry_after_s = 0;  // for NoSpace / Busy / NotReady
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // True once recovery finished and ingest is accepted.
+  virtual bool Ready() const = 0;
+  virtual bool HasTable(std::string_view table) const = 0;
+  virtual std::vector<std::string> TableNames() const = 0;
+
+  // Appends `call.records` to `call.table`. Must copy what it needs before
+  // returning. `done` runs exactly once, on any thread, and must not block.
+  virtual void Ingest(const IngestCall& call, std::function<void(IngestAnswer)> done) = 0;
+
+  virtual std::string StatusJson() const = 0;   // GET /api/v1/status
+  virtual std::string TablesJson() const = 0;   // GET /api/v1/tables
+  virtual std::string MetricsText() const = 0;  // GET /metrics (Prometheus text format)
+};
+
+}  // namespace tp::web

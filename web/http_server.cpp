@@ -1,0 +1,526 @@
+// HTTP/1.1 server on Boost.Beast (RFC 9110 semantics, RFC 9112 framing).
+//
+// One Session per connection; a session has at most one operation in flight,
+// so it needs no strand even with several io threads. Ingest answers come
+// back from the log's writer thread and are posted onto the session's
+// executor.
+#include "web/http_server.h"
+
+#include <xxhash.h>
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "web/ndjson.h"
+
+namespace tp::web {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kIngestPrefix = "/api/v1/ingest/";
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+bool ValidIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (unsigned char c : key) {
+    if (c < 0x21 || c > 0x7e) return false;  // visible ASCII only
+  }
+  return true;
+}
+
+std::string FormatSize(uint64_t bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  double v = static_cast<double>(bytes);
+  while (v >= 1024 && u < 4 && static_cast<uint64_t>(v) % 1024 == 0) {
+    v /= 1024;
+    ++u;
+  }
+  return std::to_string(static_cast<uint64_t>(v)) + " " + units[u];
+}
+
+}  // namespace
+
+class Session;
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  Backend* backend = nullptr;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+
+  std::mutex sessions_mu;
+  std::condition_variable sessions_cv;
+  std::set<std::shared_ptr<Session>> sessions;  // GUARDED_BY(sessions_mu)
+
+  std::atomic<uint64_t> requests{0}, r2xx{0}, r4xx{0}, r5xx{0};
+
+  Impl() : acceptor(ioc) {}
+  void DoAccept();
+  void Remove(const std::shared_ptr<Session>& s) {
+    std::lock_guard lock(sessions_mu);
+    sessions.erase(s);
+    sessions_cv.notify_all();
+  }
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* srv) : stream_(std::move(socket)), srv_(srv) {}
+
+  void Start() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Called from Stop(): closes the connection if it is waiting for a request.
+  void CloseIfIdle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void ReadHeader() {
+    if (srv_->stopping) return Finish();
+    idle_ = true;
+    parser_.emplace();
+    parser_->body_limit(srv_->options.max_body);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(srv_->options.idle_timeout_s));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    idle_ = false;
+    if (ec == http::error::body_limit) return TooLarge();
+    if (ec) return Finish();  // EOF, timeout, reset, garbage: just close
+    ++srv_->requests;
+    auto& req = parser_->get();
+    stream_.expires_after(std::chrono::seconds(srv_->options.read_timeout_s));
+
+    // Reject an ingest before its body is read when we can: a client that
+    // sent "Expect: 100-continue" then never sends the body.
+    bool expects_continue = beast::iequals(req[http::field::expect], "100-continue");
+    if (req.method() == http::verb::post && req.target().starts_with(kIngestPrefix)) {
+      if (auto early = CheckIngestHeader(); early && expects_continue) {
+        return Send(std::move(*early), /*close=*/true);
+      }
+    }
+    if (expects_continue) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     req.version());
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+                          if (ec) return self->Finish();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec == http::error::body_limit) return self->TooLarge();
+                       if (ec) return self->Finish();
+                       self->Handle();
+                     });
+  }
+
+  // --- responses -----------------------------------------------------------
+
+  using Response = http::response<http::string_body>;
+
+  Response MakeJson(http::status status, const json& body) {
+    Response res(status, parser_ ? parser_->get().version() : 11);
+    res.set(http::field::server, "tillpipe");
+    res.set(http::field::content_type, "application/json");
+    res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    res.body() += '\n';
+    return res;
+  }
+
+  Response MakeError(http::status status, const std::string& message) {
+    return MakeJson(status, json{{"error", message}});
+  }
+
+  void Send(Response res, bool close) {
+    unsigned code = res.result_int();
+    if (code < 300) ++srv_->r2xx;
+    else if (code < 500) ++srv_->r4xx;
+    else ++srv_->r5xx;
+    bool keep = !close && !srv_->stopping && parser_ && parser_->get().keep_alive();
+    res.keep_alive(keep);
+    res.prepare_payload();
+    res_ = std::move(res);
+    stream_.expires_after(std::chrono::seconds(srv_->options.read_timeout_s));
+    http::async_write(stream_, res_,
+                      [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+                        if (ec || !keep) return self->Finish();
+                        self->ReadHeader();
+                      });
+  }
+
+  // 413: answer, stop sending, and drain what the client still sends for a
+  // moment so that closing does not reset the connection before the client
+  // has read the answer.
+  void TooLarge() {
+    ++srv_->requests;
+    auto res = MakeError(http::status::payload_too_large,
+                         "request body is larger than http.max_body = " +
+                             FormatSize(srv_->options.max_body) +
+                             "; send fewer records per request (tillpipe ingest batches "
+                             "automatically) or raise http.max_body");
+    ++srv_->r4xx;
+    res.keep_alive(false);
+    res.prepare_payload();
+    res_ = std::move(res);
+    stream_.expires_after(std::chrono::seconds(5));
+    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Finish();
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      self->Drain();
+    });
+  }
+
+  void Drain() {
+    stream_.expires_after(std::chrono::seconds(2));
+    stream_.async_read_some(net::buffer(drain_buf_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->Finish();
+                              self->Drain();
+                            });
+  }
+
+  void Finish() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+    srv_->Remove(shared_from_this());
+  }
+
+  // --- routing -------------------------------------------------------------
+
+  void Handle() {
+    auto& req = parser_->get();
+    std::string_view target = req.target();
+    if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    const bool is_get = req.method() == http::verb::get || req.method() == http::verb::head;
+
+    if (target.starts_with(kIngestPrefix)) {
+      if (req.method() != http::verb::post) return MethodNotAllowed("POST");
+      return HandleIngest();
+    }
+    if (target == "/health") {
+      if (!is_get) return MethodNotAllowed("GET");
+      return Send(MakeJson(http::status::ok, json{{"status", "ok"}}), false);
+    }
+    if (target == "/ready") {
+      if (!is_get) return MethodNotAllowed("GET");
+      if (srv_->backend->Ready()) {
+        return Send(MakeJson(http::status::ok, json{{"ready", true}}), false);
+      }
+      auto res = MakeJson(http::status::service_unavailable,
+                          json{{"ready", false}, {"reason", "recovering the stream"}});
+      res.set(http::field::retry_after, "1");
+      return Send(std::move(res), false);
+    }
+    if (target == "/api/v1/status" || target == "/api/v1/tables" || target == "/metrics") {
+      if (!is_get) return MethodNotAllowed("GET");
+      Response res(http::status::ok, req.version());
+      res.set(http::field::server, "tillpipe");
+      if (target == "/metrics") {
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.body() = srv_->backend->MetricsText() + ServerMetrics();
+      } else {
+        res.set(http::field::content_type, "application/json");
+        res.body() = target == "/api/v1/status" ? srv_->backend->StatusJson()
+                                                : srv_->backend->TablesJson();
+      }
+      return Send(std::move(res), false);
+    }
+    Send(MakeError(http::status::not_found,
+                   "no such endpoint: " + std::string(target) +
+                       "; see the HTTP API in the README (e.g. POST /api/v1/ingest/{table})"),
+         false);
+  }
+
+  void MethodNotAllowed(const char* allow) {
+    auto res = MakeError(http::status::method_not_allowed,
+                         "method not allowed here; use " + std::string(allow));
+    res.set(http::field::allow, allow);
+    Send(std::move(res), false);
+  }
+
+  std::string ServerMetrics() const {
+    std::string m;
+    m += "# HELP tillpipe_http_requests_total HTTP requests received.\n";
+    m += "# TYPE tillpipe_http_requests_total counter\n";
+    m += "tillpipe_http_requests_total " + std::to_string(srv_->requests.load()) + "\n";
+    m += "# HELP tillpipe_http_responses_total HTTP responses sent, by status class.\n";
+    m += "# TYPE tillpipe_http_responses_total counter\n";
+    m += "tillpipe_http_responses_total{code=\"2xx\"} " + std::to_string(srv_->r2xx.load()) + "\n";
+    m += "tillpipe_http_responses_total{code=\"4xx\"} " + std::to_string(srv_->r4xx.load()) + "\n";
+    m += "tillpipe_http_responses_total{code=\"5xx\"} " + std::to_string(srv_->r5xx.load()) + "\n";
+    return m;
+  }
+
+  // --- ingest --------------------------------------------------------------
+
+  std::string_view IngestTable() const {
+    std::string_view target = parser_->get().target();
+    if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    return target.substr(kIngestPrefix.size());
+  }
+
+  // Checks what can be checked from the header alone: auth, table, key.
+  std::optional<Response> CheckIngestHeader() {
+    auto& req = parser_->get();
+    if (!srv_->options.ingest_tokens.empty()) {
+      std::string_view auth = req[http::field::authorization];
+      bool ok = false;
+      if (auth.size() > 7 && beast::iequals(auth.substr(0, 7), "Bearer ")) {
+        std::string_view token = auth.substr(7);
+        for (const auto& t : srv_->options.ingest_tokens) ok |= ConstantTimeEquals(token, t);
+      }
+      if (!ok) {
+        auto res = MakeError(http::status::unauthorized,
+                             auth.empty() ? "missing token: send 'Authorization: Bearer <token>' "
+                                            "with one of auth.ingest_tokens"
+                                          : "bad token: the bearer token is not one of "
+                                            "auth.ingest_tokens");
+        res.set(http::field::www_authenticate, "Bearer realm=\"tillpipe\"");
+        return res;
+      }
+    }
+    std::string_view table = IngestTable();
+    if (!srv_->backend->HasTable(table)) {
+      json known = srv_->backend->TableNames();
+      std::string list;
+      for (const auto& t : srv_->backend->TableNames()) list += (list.empty() ? "" : ", ") + t;
+      return MakeJson(http::status::not_found,
+                      json{{"error", "unknown table \"" + std::string(table) +
+                                         "\"; declare it under [tables." + std::string(table) +
+                                         "] in the config, or use one of: " + list},
+                           {"tables", known}});
+    }
+    std::string_view key = req["Idempotency-Key"];
+    if (req.count("Idempotency-Key") && !ValidIdempotencyKey(key)) {
+      return MakeError(http::status::bad_request,
+                       "Idempotency-Key must be 1 to 255 visible ASCII characters");
+    }
+    if (!srv_->backend->Ready()) {
+      auto res = MakeError(http::status::service_unavailable,
+                           "not ready: the stream is still being recovered; retry shortly");
+      res.set(http::field::retry_after, "1");
+      return res;
+    }
+    return std::nullopt;
+  }
+
+  void HandleIngest() {
+    if (auto early = CheckIngestHeader()) return Send(std::move(*early), false);
+    auto& req = parser_->get();
+    std::string& body = req.body();
+    NdjsonValidator::PadForParsing(body);
+    NdjsonResult parsed = validator_.Validate(body, 10);
+    if (!parsed.errors.empty()) {
+      json errors = json::array();
+      for (const auto& e : parsed.errors) errors.push_back({{"line", e.line}, {"reason", e.reason}});
+      std::string msg = std::to_string(parsed.bad_lines) + " malformed line" +
+                        (parsed.bad_lines == 1 ? "" : "s") + " (first at line " +
+                        std::to_string(parsed.errors[0].line) + ": " + parsed.errors[0].reason +
+                        "); nothing from this request was stored; fix the lines and resend";
+      return Send(MakeJson(http::status::bad_request,
+                           json{{"error", msg}, {"bad_lines", parsed.bad_lines}, {"errors", errors}}),
+                  false);
+    }
+    if (parsed.records.empty()) {
+      return Send(MakeError(http::status::bad_request,
+                            "the body has no records; send one JSON object per line (NDJSON)"),
+                  false);
+    }
+    IngestCall call;
+    call.table = IngestTable();
+    call.idempotency_key = req["Idempotency-Key"];
+    call.body_hash = XXH3_64bits(body.data(), body.size());
+    call.records = &parsed.records;
+    srv_->backend->Ingest(call, [self = shared_from_this()](IngestAnswer answer) {
+      net::post(self->stream_.get_executor(),
+                [self, answer = std::move(answer)]() mutable { self->OnIngested(answer); });
+    });
+  }
+
+  void OnIngested(const IngestAnswer& a) {
+    using K = IngestAnswer::Kind;
+    switch (a.kind) {
+      case K::kOk: {
+        auto res = MakeJson(http::status::ok, json{{"accepted", a.accepted},
+                                                   {"first_offset", a.first_offset},
+                                                   {"last_offset", a.last_offset}});
+        if (a.replayed) res.set("Idempotent-Replayed", "true");
+        return Send(std::move(res), false);
+      }
+      case K::kConflict:
+        return Send(MakeError(http::status::unprocessable_entity, a.message), false);
+      case K::kNoSpace:
+      case K::kBusy:
+      case K::kNotReady: {
+        auto res = MakeError(a.kind == K::kNoSpace ? http::status::insufficient_storage
+                                                   : http::status::service_unavailable,
+                             a.message);
+        res.set(http::field::retry_after, std::to_string(a.retry_after_s > 0 ? a.retry_after_s : 1));
+        return Send(std::move(res), false);
+      }
+      case K::kError:
+        return Send(MakeError(http::status::internal_server_error, a.message), false);
+    }
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Response res_;
+  NdjsonValidator validator_;
+  HttpServer::Impl* srv_;
+  bool idle_ = false;
+  std::array<char, 16 * 1024> drain_buf_;
+};
+
+void HttpServer::Impl::DoAccept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (stopping || ec == net::error::operation_aborted) return;
+      // Out of file descriptors and the like: back off briefly, keep serving.
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return DoAccept();
+    }
+    if (stopping) return;
+    {
+      std::lock_guard lock(sessions_mu);
+      if (static_cast<int>(sessions.size()) >= options.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);  // over the connection limit
+        return DoAccept();
+      }
+    }
+    socket.set_option(tcp::no_delay(true));
+    auto session = std::make_shared<Session>(std::move(socket), this);
+    {
+      std::lock_guard lock(sessions_mu);
+      sessions.insert(session);
+    }
+    session->Start();
+    DoAccept();
+  });
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Backend* backend) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->backend = backend;
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl->options.host, ec);
+  if (ec) {
+    return Status::InvalidArgument("http.listen: \"" + impl->options.host +
+                                   "\" is not an IP address; use e.g. 127.0.0.1 or 0.0.0.0");
+  }
+  tcp::endpoint endpoint(address, impl->options.port);
+  std::string where = impl->options.host + ":" + std::to_string(impl->options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + where + ": " + ec.message() +
+                           (ec == net::error::address_in_use
+                                ? " (another process uses the port; stop it or change http.listen "
+                                  "/ --listen)"
+                                : ""));
+  }
+  impl->DoAccept();
+  int n = impl->options.threads > 0 ? impl->options.threads
+                                    : std::max(1u, std::thread::hardware_concurrency());
+  Impl* raw = impl.get();
+  for (int i = 0; i < n; ++i) impl->threads.emplace_back([raw] { raw->ioc.run(); });
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void HttpServer::Stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->stopping = true;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  // Let requests in flight finish (an ingest waits for its fsync); close idle
+  // keep-alive connections now.
+  {
+    std::unique_lock lock(impl_->sessions_mu);
+    for (const auto& s : impl_->sessions) s->CloseIfIdle();
+    impl_->sessions_cv.wait_for(lock, std::chrono::seconds(10),
+                                [&] { return impl_->sessions.empty(); });
+  }
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  std::lock_guard lock(impl_->sessions_mu);
+  impl_->sessions.clear();
+}
+
+HttpServer::Counters HttpServer::counters() const {
+  Counters c;
+  c.requests = impl_->requests;
+  c.responses_2xx = impl_->r2xx;
+  c.responses_4xx = impl_->r4xx;
+  c.responses_5xx = impl_->r5xx;
+  std::lock_guard lock(impl_->sessions_mu);
+  c.open_connections = impl_->sessions.size();
+  return c;
+}
+
+}  // namespace tp::web
