@@ -40,7 +40,8 @@ struct LogOptions {
   // Returns free bytes on the file system holding `dir`. Tests replace it;
   // the default uses statvfs.
   std::function<uint64_t(const std::filesystem::path&)> free_space_probe;
-  // Where the log says what it did (recovery truncation, retention). May be empty.
+  // Where the log says what it did (recovery truncation, retention). May be
+  // empty. Called from Open's thread, the writer and housekeeping threads.
   std::function<void(std::string_view)> info_log;
 };
 
@@ -141,7 +142,9 @@ class Log {
 
   // Queues a batch. `done` runs exactly once, on the writer thread, when the
   // batch is durable per the fsync mode (or has failed, or was a duplicate).
-  // Callers must not block in `done`.
+  // Requests refused up front (invalid, log closed, NoSpace from the disk
+  // guard, Busy from the backlog guard) are answered at once, on the calling
+  // thread, before Append returns. Callers must not block in `done`.
   void Append(AppendRequest request, std::function<void(AppendResult)> done);
   AppendResult AppendSync(AppendRequest request);  // Append and wait
 
