@@ -6,8 +6,9 @@
 // Same seed and same end time give byte-identical output, whether the time
 // is reached in one Advance call or in many small ones.
 //
-// The world (all drawn from the seed with tillpipe's own generators, so the
-// output is the same with every standard library):
+// The world, all drawn from the seed with tillpipe's own generator and
+// distributions (xoshiro256**; never std::random_device or std::
+// distributions, whose output differs between standard libraries):
 // - sellers, each with one brand (brands are shared by a few resellers), in
 //   Brazilian cities weighted by population (São Paulo heavy); products with
 //   an Olist-like category, a name and a log-normal price; customers who sign
@@ -34,6 +35,10 @@
 //   (live) are "placed" (boleto, transfer) or "paid" (card, debit, voucher).
 //   An order's total is the exact sum of its items' amounts, and its
 //   payments add up exactly to the total.
+//
+// Memory: the catalog (a few bytes per seller, product and customer; the
+// customers keep growing, about 20 MB a year at 120/min) plus the pending
+// sessions, payments and reviews (about a month); orders are not kept.
 //
 // Records are JSON objects with the fields of DESIGN.md in order; times are
 // ISO-8601 UTC with microseconds ("2026-11-21T18:03:12.123456Z"), decimals

@@ -79,6 +79,17 @@ struct HttpServer::Impl {
   std::set<std::shared_ptr<Session>> sessions;  // GUARDED_BY(sessions_mu)
 
   std::atomic<uint64_t> requests{0}, r2xx{0}, r4xx{0}, r5xx{0};
+  std::atomic<uint64_t> inflight_body_bytes{0};
+
+  // Takes `bytes` from the body budget; false when it would overflow.
+  bool ReserveBody(uint64_t bytes) {
+    uint64_t cur = inflight_body_bytes.load();
+    do {
+      if (cur + bytes > options.max_inflight_body_bytes && cur > 0) return false;
+    } while (!inflight_body_bytes.compare_exchange_weak(cur, cur + bytes));
+    return true;
+  }
+  void ReleaseBody(uint64_t bytes) { inflight_body_bytes -= bytes; }
 
   Impl() : acceptor(ioc) {}
   void DoAccept();
@@ -138,6 +149,20 @@ class Session : public std::enable_shared_from_this<Session> {
         return Send(std::move(*early), /*close=*/true);
       }
     }
+    // Reserve memory for the body before reading it: the declared length,
+    // or max_body when chunked.
+    uint64_t want = parser_->content_length() ? *parser_->content_length()
+                                              : (parser_->chunked() ? srv_->options.max_body : 0);
+    if (want > 0) {
+      if (!srv_->ReserveBody(want)) {
+        auto res = MakeError(http::status::service_unavailable,
+                             "server busy: too many request bodies in memory at once; retry "
+                             "shortly");
+        res.set(http::field::retry_after, "1");
+        return RejectUnread(std::move(res));
+      }
+      reserved_ = want;
+    }
     if (expects_continue) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      req.version());
@@ -177,7 +202,13 @@ class Session : public std::enable_shared_from_this<Session> {
     return MakeJson(status, json{{"error", message}});
   }
 
+  void ReleaseReserved() {
+    if (reserved_ > 0) srv_->ReleaseBody(reserved_);
+    reserved_ = 0;
+  }
+
   void Send(Response res, bool close) {
+    ReleaseReserved();
     unsigned code = res.result_int();
     if (code < 300) ++srv_->r2xx;
     else if (code < 500) ++srv_->r4xx;
@@ -194,17 +225,23 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
-  // 413: answer, stop sending, and drain what the client still sends for a
-  // moment so that closing does not reset the connection before the client
-  // has read the answer.
+  // 413: the body is over max_body.
   void TooLarge() {
     ++srv_->requests;
-    auto res = MakeError(http::status::payload_too_large,
-                         "request body is larger than http.max_body = " +
-                             FormatSize(srv_->options.max_body) +
-                             "; send fewer records per request (tillpipe ingest batches "
-                             "automatically) or raise http.max_body");
-    ++srv_->r4xx;
+    RejectUnread(MakeError(http::status::payload_too_large,
+                           "request body is larger than http.max_body = " +
+                               FormatSize(srv_->options.max_body) +
+                               "; send fewer records per request (tillpipe ingest batches "
+                               "automatically) or raise http.max_body"));
+  }
+
+  // Answers a request whose body was not read, stops sending, and drains
+  // what the client still sends for a moment, so that closing does not reset
+  // the connection before the client has read the answer.
+  void RejectUnread(Response res) {
+    ReleaseReserved();
+    if (res.result_int() < 500) ++srv_->r4xx;
+    else ++srv_->r5xx;
     res.keep_alive(false);
     res.prepare_payload();
     res_ = std::move(res);
@@ -226,6 +263,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Finish() {
+    ReleaseReserved();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
@@ -417,6 +455,7 @@ class Session : public std::enable_shared_from_this<Session> {
   NdjsonValidator validator_;
   HttpServer::Impl* srv_;
   bool idle_ = false;
+  uint64_t reserved_ = 0;  // bytes of the body budget this request holds
   std::array<char, 16 * 1024> drain_buf_;
 };
 

@@ -19,6 +19,10 @@ struct ServerOptions {
   std::vector<std::string> ingest_tokens;  // empty = no auth on ingest
   int threads = 0;                         // 0 = one per core
   int max_connections = 1024;
+  // All request bodies being read or handled at once may hold at most this
+  // many bytes; past it a request gets 503 + Retry-After before its body is
+  // read. Bounds the server's memory however many clients connect.
+  uint64_t max_inflight_body_bytes = 256ull << 20;
   int idle_timeout_s = 60;  // keep-alive connections idle this long are closed
   int read_timeout_s = 30;  // a request must arrive within this once started
 };
