@@ -50,7 +50,11 @@ int RunCheck(const std::string& data_dir) {
             << " batches, " << report->records << " records\n";
   for (const auto& p : report->problems) std::cout << "problem: " << p << "\n";
   if (!report->problems.empty()) {
-    std::cout << report->problems.size() << " problem(s) found in " << dir.string() << "\n";
+    std::cout << report->problems.size() << " problem(s) found in " << dir.string() << "\n"
+              << "A torn tail is cut automatically on the next start. For damage inside the "
+                 "log: restore the stream directory from a backup, or, to start without the "
+                 "damaged part, move the named segment and every later one out of "
+              << dir.string() << " (their records are then gone from the log).\n";
     return 1;
   }
   std::cout << "OK\n";

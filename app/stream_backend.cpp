@@ -207,23 +207,27 @@ std::string StreamBackend::MetricsText() const {
   };
   family("tillpipe_up", "gauge", "1 when the stream is recovered and ingest is accepted.");
   sample("tillpipe_up", Ready() ? 1 : 0);
-  family("tillpipe_ingest_records_total", "counter", "Records appended to the stream, by table.");
-  for (const auto& [name, c] : counters_) {
-    sample("tillpipe_ingest_records_total{table=\"" + name + "\"}", c->records.load());
-  }
-  family("tillpipe_ingest_batches_total", "counter", "Ingest requests appended, by table.");
-  for (const auto& [name, c] : counters_) {
-    sample("tillpipe_ingest_batches_total{table=\"" + name + "\"}", c->batches.load());
-  }
-  family("tillpipe_ingest_replayed_total", "counter",
-         "Requests answered from the idempotency memory, by table.");
-  for (const auto& [name, c] : counters_) {
-    sample("tillpipe_ingest_replayed_total{table=\"" + name + "\"}", c->replayed.load());
-  }
-  family("tillpipe_ingest_refused_total", "counter",
-         "Ingest requests refused by the log (disk or backlog guard, conflicts, I/O), by table.");
-  for (const auto& [name, c] : counters_) {
-    sample("tillpipe_ingest_refused_total{table=\"" + name + "\"}", c->rejected_requests.load());
+  struct PerTable {
+    const char* name;
+    const char* help;
+    std::atomic<uint64_t> TableCounters::*counter;
+  };
+  static constexpr PerTable kPerTable[] = {
+      {"tillpipe_ingest_records_total", "Records appended to the stream, by table.",
+       &TableCounters::records},
+      {"tillpipe_ingest_batches_total", "Ingest requests appended, by table.",
+       &TableCounters::batches},
+      {"tillpipe_ingest_replayed_total",
+       "Requests answered from the idempotency memory, by table.", &TableCounters::replayed},
+      {"tillpipe_ingest_refused_total",
+       "Ingest requests refused by the log (disk or backlog guard, conflicts, I/O), by table.",
+       &TableCounters::rejected_requests},
+  };
+  for (const PerTable& metric : kPerTable) {
+    family(metric.name, "counter", metric.help);
+    for (const auto& [table, c] : counters_) {
+      sample(std::string(metric.name) + "{table=\"" + table + "\"}", ((*c).*metric.counter).load());
+    }
   }
   if (stream::Log* log = log_.load()) {
     stream::LogStats s = log->Stats();

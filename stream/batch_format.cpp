@@ -124,10 +124,14 @@ HeaderCheck ParseBatchHeader(const char* p, size_t avail, BatchHeader* out, std:
   return HeaderCheck::kOk;
 }
 
-Status CheckBatchPayload(const BatchHeader& h, const char* p) {
+namespace {
+
+// Walks the records of a batch's payload, calling visit(record) for each,
+// and checks that the framing covers the payload exactly.
+template <typename Visit>
+Status WalkRecords(const BatchHeader& h, const char* p, Visit&& visit) {
   const char* payload = p + h.header_length;
   const size_t n = h.batch_length - h.header_length;
-  if (Crc32c(payload, n) != h.payload_crc) return Status::Corruption("payload checksum mismatch");
   size_t pos = 0;
   for (uint32_t i = 0; i < h.record_count; ++i) {
     if (n - pos < kRecordPrefixSize)
@@ -135,29 +139,26 @@ Status CheckBatchPayload(const BatchHeader& h, const char* p) {
     const uint32_t len = DecodeFixed32(payload + pos);
     pos += kRecordPrefixSize;
     if (len > n - pos) return Status::Corruption("record framing runs past the batch");
+    visit(std::string_view(payload + pos, len));
     pos += len;
   }
   if (pos != n) return Status::Corruption("record framing leaves bytes at the end of the batch");
   return Status::OK();
 }
 
+}  // namespace
+
+Status CheckBatchPayload(const BatchHeader& h, const char* p) {
+  if (Crc32c(p + h.header_length, h.batch_length - h.header_length) != h.payload_crc) {
+    return Status::Corruption("payload checksum mismatch");
+  }
+  return WalkRecords(h, p, [](std::string_view) {});
+}
+
 Status SplitRecords(const BatchHeader& h, const char* p, std::vector<std::string_view>* out) {
   out->clear();
   out->reserve(h.record_count);
-  const char* payload = p + h.header_length;
-  const size_t n = h.batch_length - h.header_length;
-  size_t pos = 0;
-  for (uint32_t i = 0; i < h.record_count; ++i) {
-    if (n - pos < kRecordPrefixSize)
-      return Status::Corruption("record framing runs past the batch");
-    const uint32_t len = DecodeFixed32(payload + pos);
-    pos += kRecordPrefixSize;
-    if (len > n - pos) return Status::Corruption("record framing runs past the batch");
-    out->emplace_back(payload + pos, len);
-    pos += len;
-  }
-  if (pos != n) return Status::Corruption("record framing leaves bytes at the end of the batch");
-  return Status::OK();
+  return WalkRecords(h, p, [out](std::string_view r) { out->push_back(r); });
 }
 
 }  // namespace tp::stream

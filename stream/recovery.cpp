@@ -69,8 +69,8 @@ Status CorruptionAt(const std::filesystem::path& dir, uint64_t segment_base, uin
   return Status::Corruption("segment " + SegmentFileName(segment_base) + " in " + dir.string() +
                             " is corrupt at byte " + std::to_string(position) + " (" +
                             offsets_note + "): " + why +
-                            ". The log was not modified; run `tillpipe check --data-dir DIR` "
-                            "for details");
+                            ". The log was not modified; run `tillpipe check --data-dir " +
+                            dir.parent_path().string() + "` for details");
 }
 
 Status RecoverLog(const std::filesystem::path& dir, RecoveredLog* out) {

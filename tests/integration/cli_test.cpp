@@ -190,3 +190,68 @@ TEST(Cli, SimulateUrlStreamsBacklogIntoServer) {
 
 }  // namespace
 }  // namespace tp::testing
+
+namespace tp::testing {
+namespace {
+
+// Ingests 5 batches of 10 records, then ends the server with `stop`.
+void FillAndEnd(ServerProcess& server, bool clean) {
+  ASSERT_TRUE(server.Start()) << server.log();
+  web::HttpClient client(server.Url());
+  std::string body;
+  for (int i = 0; i < 10; ++i) body += "{\"order_id\":\"order-number-" + std::to_string(i) + "\"}\n";
+  for (int b = 0; b < 5; ++b) ASSERT_EQ(client.Post("/api/v1/ingest/orders", body)->status, 200);
+  if (clean) {
+    ASSERT_EQ(server.Stop(), 0);
+  } else {
+    server.Kill();
+  }
+}
+
+// Flips one byte inside the first batch: valid batches follow it, so this
+// is damage, not a torn tail, and must never be silently cut.
+std::string DamageFirstBatch(const ServerProcess& server) {
+  auto segment = server.data_dir() / "stream" / "00000000000000000000.log";
+  std::string bytes = ReadFile(segment);
+  EXPECT_GT(bytes.size(), 1000u);
+  bytes[200] ^= 0x55;
+  WriteFile(segment, bytes);
+  return bytes;
+}
+
+TEST(Cli, DamageAfterTheCheckpointStopsTheStart) {
+  TempDir tmp;
+  ServerProcess server(tmp.path(), TestConfig());
+  FillAndEnd(server, /*clean=*/false);  // kill -9: recovery verifies everything written since open
+  std::string damaged = DamageFirstBatch(server);
+
+  EXPECT_FALSE(server.Start(std::chrono::seconds(10)));
+  EXPECT_EQ(server.exit_code(), 1);
+  EXPECT_NE(server.log().find("is corrupt at byte"), std::string::npos) << server.log();
+  EXPECT_NE(server.log().find("tillpipe check --data-dir " + server.data_dir().string()),
+            std::string::npos)
+      << server.log();
+  EXPECT_EQ(ReadFile(server.data_dir() / "stream" / "00000000000000000000.log"), damaged)
+      << "recovery must not modify a damaged log";
+  std::string out;
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "check", "--data-dir", server.data_dir().string()}, &out), 1);
+  EXPECT_NE(out.find("problem: "), std::string::npos) << out;
+}
+
+// After a clean stop the checkpoint covers the whole log, so the start
+// trusts it (and stays fast); `tillpipe check` reads everything and finds it.
+TEST(Cli, CheckFindsDamageInCheckpointedData) {
+  TempDir tmp;
+  ServerProcess server(tmp.path(), TestConfig());
+  FillAndEnd(server, /*clean=*/true);
+  std::string out;
+  ASSERT_EQ(RunCommand({TILLPIPE_BINARY, "check", "--data-dir", server.data_dir().string()}, &out), 0)
+      << out;
+  DamageFirstBatch(server);
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "check", "--data-dir", server.data_dir().string()}, &out), 1);
+  EXPECT_NE(out.find("problem: "), std::string::npos) << out;
+  EXPECT_NE(out.find("00000000000000000000.log"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace tp::testing

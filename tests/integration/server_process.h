@@ -18,26 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "tests/common/temp_dir.h"
 #include "web/http_client.h"
 
 namespace tp::testing {
-
-// A fresh directory under /tmp, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "tillpipe-test-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline uint16_t FreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -14,26 +14,11 @@
 #include <vector>
 
 #include "stream/log.h"
+#include "tests/common/temp_dir.h"
 
 namespace tp::stream::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "tp_stream_XXXXXX").string();
-    char* p = ::mkdtemp(tmpl.data());
-    EXPECT_NE(p, nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using tp::testing::TempDir;
 
 inline AppendRequest MakeRequest(const std::string& table, const std::vector<std::string>& records,
                                  const std::string& key = "", uint64_t body_hash = 0) {
