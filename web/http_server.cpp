@@ -1,9 +1,10 @@
 // HTTP/1.1 server on Boost.Beast (RFC 9110 semantics, RFC 9112 framing).
 //
-// One Session per connection; a session has at most one operation in flight,
-// so it needs no strand even with several io threads. Ingest answers come
-// back from the log's writer thread and are posted onto the session's
-// executor.
+// One single-threaded io_context per io thread; accepted connections are
+// dealt out to them in turn. A Session's handlers (and its stream's timeout
+// timer) therefore always run on one thread, so no strand is needed. Ingest
+// answers come back from the log's writer thread and are posted onto the
+// session's executor.
 #include "web/http_server.h"
 
 #include <xxhash.h>
@@ -11,7 +12,6 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -30,6 +30,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using json = nlohmann::json;
+using Executor = net::io_context::executor_type;
+using Socket = tcp::socket::rebind_executor<Executor>::other;
 
 namespace {
 
@@ -68,8 +70,10 @@ class Session;
 struct HttpServer::Impl {
   ServerOptions options;
   Backend* backend = nullptr;
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // contexts[0] also runs the acceptor. Each context is run by one thread.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  size_t next_context = 0;  // only touched by the accept handler
+  tcp::acceptor acceptor;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   bool stopped = false;
@@ -80,6 +84,7 @@ struct HttpServer::Impl {
 
   std::atomic<uint64_t> requests{0}, r2xx{0}, r4xx{0}, r5xx{0};
   std::atomic<uint64_t> inflight_body_bytes{0};
+  std::atomic<int> busy{0};  // requests being handled; see Session::BeginRequest
 
   // Takes `bytes` from the body budget; false when it would overflow.
   bool ReserveBody(uint64_t bytes) {
@@ -91,7 +96,13 @@ struct HttpServer::Impl {
   }
   void ReleaseBody(uint64_t bytes) { inflight_body_bytes -= bytes; }
 
-  Impl() : acceptor(ioc) {}
+  explicit Impl(int threads) : acceptor(*MakeContexts(this, threads)) {}
+  static net::io_context* MakeContexts(Impl* self, int threads) {
+    for (int i = 0; i < threads; ++i) {
+      self->contexts.push_back(std::make_unique<net::io_context>(1));
+    }
+    return self->contexts[0].get();
+  }
   void DoAccept();
   void Remove(const std::shared_ptr<Session>& s) {
     std::lock_guard lock(sessions_mu);
@@ -102,27 +113,15 @@ struct HttpServer::Impl {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl* srv) : stream_(std::move(socket)), srv_(srv) {}
+  Session(Socket socket, HttpServer::Impl* srv) : stream_(std::move(socket)), srv_(srv) {}
 
   void Start() {
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
-  // Called from Stop(): closes the connection if it is waiting for a request.
-  void CloseIfIdle() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->idle_) {
-        beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
-      }
-    });
-  }
-
  private:
   void ReadHeader() {
     if (srv_->stopping) return Finish();
-    idle_ = true;
     parser_.emplace();
     parser_->body_limit(srv_->options.max_body);
     parser_->header_limit(16 * 1024);
@@ -134,9 +133,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec) {
-    idle_ = false;
-    if (ec == http::error::body_limit) return TooLarge();
+    if (ec == http::error::body_limit) {
+      BeginRequest();
+      return TooLarge();
+    }
     if (ec) return Finish();  // EOF, timeout, reset, garbage: just close
+    BeginRequest();
     ++srv_->requests;
     auto& req = parser_->get();
     stream_.expires_after(std::chrono::seconds(srv_->options.read_timeout_s));
@@ -162,6 +164,11 @@ class Session : public std::enable_shared_from_this<Session> {
         return RejectUnread(std::move(res));
       }
       reserved_ = want;
+      // Room for the body plus the padding the JSON parser reads past it,
+      // so the body is never copied to make room later.
+      if (parser_->content_length()) {
+        parser_->get().body().reserve(want + NdjsonValidator::kPadding);
+      }
     }
     if (expects_continue) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
@@ -220,6 +227,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::seconds(srv_->options.read_timeout_s));
     http::async_write(stream_, res_,
                       [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+                        self->EndRequest();
                         if (ec || !keep) return self->Finish();
                         self->ReadHeader();
                       });
@@ -262,7 +270,26 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  // Requests between their header arriving and their answer being written
+  // are counted, so Stop() can let them finish.
+  void BeginRequest() {
+    if (!in_request_) {
+      in_request_ = true;
+      ++srv_->busy;
+    }
+  }
+  void EndRequest() {
+    if (in_request_) {
+      in_request_ = false;
+      if (--srv_->busy == 0 && srv_->stopping) {
+        std::lock_guard lock(srv_->sessions_mu);
+        srv_->sessions_cv.notify_all();
+      }
+    }
+  }
+
   void Finish() {
+    EndRequest();
     ReleaseReserved();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -448,19 +475,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  beast::tcp_stream stream_;
+  beast::basic_stream<tcp, Executor> stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Response res_;
   NdjsonValidator validator_;
   HttpServer::Impl* srv_;
-  bool idle_ = false;
+  bool in_request_ = false;
   uint64_t reserved_ = 0;  // bytes of the body budget this request holds
   std::array<char, 16 * 1024> drain_buf_;
 };
 
 void HttpServer::Impl::DoAccept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  // No strand: a session never has two operations in flight, and answers
+  // from other threads are posted only while it waits for them.
+  net::io_context& target = *contexts[next_context++ % contexts.size()];
+  acceptor.async_accept(target, [this](beast::error_code ec, Socket socket) {
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) return;
       // Out of file descriptors and the like: back off briefly, keep serving.
@@ -488,7 +518,9 @@ void HttpServer::Impl::DoAccept() {
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Backend* backend) {
-  auto impl = std::make_unique<Impl>();
+  int n = options.threads > 0 ? options.threads
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto impl = std::make_unique<Impl>(n);
   impl->options = std::move(options);
   impl->backend = backend;
   beast::error_code ec;
@@ -511,10 +543,13 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Bac
                                 : ""));
   }
   impl->DoAccept();
-  int n = impl->options.threads > 0 ? impl->options.threads
-                                    : std::max(1u, std::thread::hardware_concurrency());
-  Impl* raw = impl.get();
-  for (int i = 0; i < n; ++i) impl->threads.emplace_back([raw] { raw->ioc.run(); });
+  for (auto& ctx : impl->contexts) {
+    net::io_context* c = ctx.get();
+    impl->threads.emplace_back([c] {
+      auto guard = net::make_work_guard(*c);  // idle contexts keep running
+      c->run();
+    });
+  }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
@@ -532,19 +567,18 @@ void HttpServer::Stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
   impl_->stopping = true;
-  net::post(impl_->ioc, [this] {
+  net::post(*impl_->contexts[0], [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
   });
-  // Let requests in flight finish (an ingest waits for its fsync); close idle
-  // keep-alive connections now.
+  // Let requests in flight finish (an ingest waits for its fsync); idle
+  // keep-alive connections are closed when the io_context stops.
   {
     std::unique_lock lock(impl_->sessions_mu);
-    for (const auto& s : impl_->sessions) s->CloseIfIdle();
     impl_->sessions_cv.wait_for(lock, std::chrono::seconds(10),
-                                [&] { return impl_->sessions.empty(); });
+                                [&] { return impl_->busy.load() == 0; });
   }
-  impl_->ioc.stop();
+  for (auto& ctx : impl_->contexts) ctx->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   std::lock_guard lock(impl_->sessions_mu);
