@@ -51,6 +51,7 @@ struct Pool {
 
 struct RunResult {
   double records_per_s = 0, mb_per_s = 0, p50_ms = 0, p99_ms = 0, records_per_sync = 0;
+  double peak_rss_mb = 0;
   uint64_t records = 0, errors = 0;
 };
 
@@ -119,6 +120,7 @@ RunResult RunOnce(const std::vector<Pool>& pools, int clients, int batch, int se
   for (auto& t : threads) t.join();
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   uint64_t syncs1 = syncs();
+  double peak_rss_mb = static_cast<double>(server.PeakRssBytes()) / (1 << 20);
   server.Stop();
 
   std::vector<double> all;
@@ -127,6 +129,7 @@ RunResult RunOnce(const std::vector<Pool>& pools, int clients, int batch, int se
   RunResult r;
   r.records = records;
   r.errors = errors;
+  r.peak_rss_mb = peak_rss_mb;
   r.records_per_s = static_cast<double>(records) / elapsed;
   r.mb_per_s = static_cast<double>(bytes) / elapsed / 1e6;
   if (!all.empty()) {
@@ -194,17 +197,17 @@ int main(int argc, char** argv) {
      << ". fsync = \"" << fsync << "\", " << seconds << " s per row, simulator records (mean "
      << static_cast<int>(avg_record) << " bytes), HTTP/1.1 keep-alive on loopback, "
      << "clients and server on the same machine.\n\n"
-     << "| clients | records/request | records/s | MB/s | p50 ack ms | p99 ack ms | records/fsync | errors |\n"
-     << "|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+     << "| clients | records/request | records/s | MB/s | p50 ack ms | p99 ack ms | records/fsync | server peak RSS MiB | errors |\n"
+     << "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   std::cout << md.str() << std::flush;
   std::string rows;
   for (int b : batches) {
     for (int c : clients) {
       RunResult r = RunOnce(pools, c, b, seconds, fsync, data_parent);
       char row[256];
-      std::snprintf(row, sizeof row, "| %d | %d | %.0f | %.1f | %.2f | %.2f | %.0f | %llu |\n", c, b,
-                    r.records_per_s, r.mb_per_s, r.p50_ms, r.p99_ms, r.records_per_sync,
-                    static_cast<unsigned long long>(r.errors));
+      std::snprintf(row, sizeof row, "| %d | %d | %.0f | %.1f | %.2f | %.2f | %.0f | %.0f | %llu |\n", c,
+                    b, r.records_per_s, r.mb_per_s, r.p50_ms, r.p99_ms, r.records_per_sync,
+                    r.peak_rss_mb, static_cast<unsigned long long>(r.errors));
       std::cout << row << std::flush;
       rows += row;
     }

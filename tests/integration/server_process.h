@@ -162,6 +162,17 @@ class ServerProcess {
   }
 
   int exit_code() const { return exit_code_; }
+  pid_t pid() const { return pid_; }
+
+  // Peak resident memory of the running server (VmHWM), in bytes; 0 if unknown.
+  uint64_t PeakRssBytes() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    }
+    return 0;
+  }
 
  private:
   std::filesystem::path dir_;
