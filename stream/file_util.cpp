@@ -21,7 +21,10 @@ void FileHandle::Reset() {
 
 Status PosixError(const std::string& op, const std::filesystem::path& path, int err) {
   std::string msg = op + " " + path.string() + ": " + std::strerror(err);
-  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(msg);
+  if (err == ENOSPC || err == EDQUOT) {
+    return Status::NoSpace(msg + "; the disk holding it is full: free space there (what failed "
+                                 "was not stored; retry once there is room)");
+  }
   if (err == ENOENT) return Status::NotFound(msg);
   return Status::IOError(msg);
 }
