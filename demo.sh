@@ -16,9 +16,11 @@ BIN=build/release/tillpipe
 SERVER=$!
 SIM=
 cleanup() {
-  [[ -n "$SIM" ]] && kill "$SIM" 2>/dev/null || true
-  kill "$SERVER" 2>/dev/null || true
-  wait 2>/dev/null || true
+  trap - EXIT INT TERM
+  # The simulator first (it sends what it has buffered), then the server.
+  if [[ -n "$SIM" ]]; then kill -TERM "$SIM" 2>/dev/null || true; wait "$SIM" 2>/dev/null || true; fi
+  kill -TERM "$SERVER" 2>/dev/null || true
+  wait "$SERVER" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
 
@@ -28,10 +30,19 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
+# A second demo run continues the same shop live instead of adding a second
+# 30-day history on top of the first.
+BACKLOG=30d
+WHAT="a 30-day backlog of a busy small shop, then live events"
+if compgen -G "tillpipe-data/stream/*.log" >/dev/null && [[ $(du -sb tillpipe-data/stream | cut -f1) -gt 1000000 ]]; then
+  BACKLOG=0
+  WHAT="live events (./tillpipe-data already holds a backlog; rm -rf tillpipe-data for a fresh one)"
+fi
+
 cat <<MSG
 
   tillpipe is running at $URL (data in ./tillpipe-data)
-  The simulator is sending a 30-day backlog of a busy small shop, then live events.
+  The simulator is sending $WHAT.
 
   Look at:
     curl -s $URL/api/v1/status     # offsets, segments, bytes, ingest rate
@@ -42,6 +53,6 @@ cat <<MSG
   Ctrl-C stops the demo.
 
 MSG
-"$BIN" simulate --url "$URL" --backlog 30d --rate 120/min &
+"$BIN" simulate --url "$URL" --backlog "$BACKLOG" --rate 120/min &
 SIM=$!
 wait "$SIM" || true

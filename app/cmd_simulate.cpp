@@ -143,6 +143,7 @@ int RunSimulate(const SimulateCommand& cmd) {
     progress.Add(records, bytes);
   };
   client_options.on_retry = [&](std::string_view why) { progress.Note(why); };
+  client_options.should_stop = [] { return g_interrupted.load(); };
   IngestClient client(client_options);
 
   signal(SIGINT, OnSignal);
@@ -170,7 +171,9 @@ int RunSimulate(const SimulateCommand& cmd) {
                   " records; now live at " + cmd.rate +
                   (live->count() > 0 ? " for " + cmd.duration : " until Ctrl-C"));
   }
-  // Live: simulated time follows the wall clock from the backlog's end.
+  // Live: simulated time follows the wall clock from the backlog's end; a
+  // progress line every 10 s is plenty at live rates.
+  progress.SetInterval(std::chrono::seconds(10));
   auto live_start = std::chrono::steady_clock::now();
   while (status.ok() && !g_interrupted) {
     auto elapsed = std::chrono::steady_clock::now() - live_start;
@@ -184,15 +187,18 @@ int RunSimulate(const SimulateCommand& cmd) {
     progress.SetDetail("live at " + FormatDay(sim_now));
     if (status.ok()) status = client.FlushOlderThan(std::chrono::seconds(1));
   }
+  // Send what is buffered (one try each when interrupted).
   if (status.ok()) status = client.Flush();
   progress.Done();
   if (!status.ok()) {
     std::cerr << "tillpipe simulate: " << status.message() << "\n";
-    return 1;
+    std::cerr << "tillpipe simulate: " << client.acknowledged_records() << " records stored at "
+              << url_text << " before stopping\n";
+    return g_interrupted ? 130 : 1;
   }
   std::cerr << "tillpipe simulate: " << client.acknowledged_records() << " records stored at "
             << url_text << "\n";
-  return 0;
+  return g_interrupted ? 130 : 0;
 }
 
 }  // namespace tp::app

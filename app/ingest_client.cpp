@@ -125,6 +125,10 @@ Status IngestClient::Send(const std::string& table, Pending& batch) {
       return Status::InvalidArgument("table " + table + ": server answered " +
                                      std::to_string(res->status) + ": " + msg);
     }
+    if (options_.should_stop && options_.should_stop()) {
+      return Status::Busy("stopped with a batch of " + std::to_string(batch.records) + " " +
+                          table + " records unsent: " + why);
+    }
     if (std::chrono::steady_clock::now() + wait > deadline) {
       return Status::IOError("gave up on a batch of " + std::to_string(batch.records) + " " + table +
                              " records after retrying for " +

@@ -29,6 +29,9 @@ struct IngestClientOptions {
   std::function<void(std::string_view table, uint64_t records, uint64_t bytes)> on_ack;
   // Says what is going on while retrying ("server busy, retrying in 1 s").
   std::function<void(std::string_view)> on_retry;
+  // When it returns true (e.g. after Ctrl-C), a failed send is not retried:
+  // Add/Flush return Status::Busy at once.
+  std::function<bool()> should_stop;
 };
 
 class IngestClient {

@@ -10,10 +10,7 @@ void Progress::Add(uint64_t records, uint64_t bytes) {
   records_ += records;
   bytes_ += bytes;
   auto now = std::chrono::steady_clock::now();
-  if (now - last_ >= std::chrono::seconds(1)) {
-    last_ = now;
-    Print(false);
-  }
+  if (now - last_ >= interval_) Print(false);
 }
 
 void Progress::Note(std::string_view message) {
@@ -28,13 +25,19 @@ void Progress::Done() {
 }
 
 void Progress::Print(bool final) {
+  auto now = std::chrono::steady_clock::now();
+  // The summary gives the average; a progress line the rate since the last.
+  auto since = final ? start_ : last_;
+  uint64_t records = final ? records_ : records_ - records_at_last_;
+  last_ = now;
+  records_at_last_ = records_;
   if (quiet_) return;
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  double rate = secs > 0 ? static_cast<double>(records_) / secs : 0;
-  std::fprintf(stderr, "%s: %s%llu records, %.1f MB, %.0f records/s%s%s\n", what_.c_str(),
+  double secs = std::chrono::duration<double>(now - since).count();
+  double rate = secs > 0 ? static_cast<double>(records) / secs : 0;
+  std::fprintf(stderr, "%s: %s%llu records, %.1f MB, %.0f records/s%s%s%s\n", what_.c_str(),
                final ? "done: " : "", static_cast<unsigned long long>(records_),
-               static_cast<double>(bytes_) / 1e6, rate, detail_.empty() ? "" : ", ",
-               detail_.c_str());
+               static_cast<double>(bytes_) / 1e6, rate, final ? " on average" : "",
+               detail_.empty() ? "" : ", ", detail_.c_str());
 }
 
 }  // namespace tp::app

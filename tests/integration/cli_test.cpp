@@ -255,3 +255,55 @@ TEST(Cli, CheckFindsDamageInCheckpointedData) {
 
 }  // namespace
 }  // namespace tp::testing
+
+namespace tp::testing {
+namespace {
+
+// Regression: Ctrl-C/SIGTERM left `simulate` retrying for minutes when the
+// server was gone (the demo's Ctrl-C stopped the server first).
+TEST(Cli, SimulateStopsPromptlyOnSigtermWhenTheServerIsGone) {
+  TempDir tmp;
+  std::string config;
+  for (const char* t : {"sellers", "products", "customers", "orders", "order_items", "payments",
+                        "reviews", "page_views"}) {
+    config += std::string("[tables.") + t + "]\ntime = \"t\"\n[tables." + t + ".columns]\nt = \"timestamp\"\n";
+  }
+  ServerProcess server(tmp.path(), config);
+  ASSERT_TRUE(server.Start()) << server.log();
+  auto log_path = tmp.path() / "simulate.log";
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out, 1);
+    dup2(out, 2);
+    execl(TILLPIPE_BINARY, TILLPIPE_BINARY, "simulate", "--backlog", "1h", "--rate", "600/min",
+          "--url", server.url().c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait for the live phase, then take the server away under it.
+  for (int i = 0; i < 200 && ReadFile(log_path).find("now live") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_NE(ReadFile(log_path).find("now live"), std::string::npos) << ReadFile(log_path);
+  server.Kill();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // it is retrying now
+  auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  pid_t done = 0;
+  while ((done = waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (done == 0) {
+    ::kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    FAIL() << "simulate did not stop within 20 s of SIGTERM:\n" << ReadFile(log_path);
+  }
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << ReadFile(log_path);
+  EXPECT_NE(ReadFile(log_path).find("records stored at"), std::string::npos) << ReadFile(log_path);
+}
+
+}  // namespace
+}  // namespace tp::testing
