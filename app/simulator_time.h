@@ -2,6 +2,8 @@
 // the Unix epoch (UTC), its units, and the proleptic Gregorian calendar.
 #pragma once
 
+#include "storage/value_parse.h"
+
 #include <cstdint>
 
 namespace tp::app::sim {
@@ -33,13 +35,6 @@ inline Civil CivilFromDays(int64_t z) {
   return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
-inline int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+using storage::DaysFromCivil;
 
 }  // namespace tp::app::sim

@@ -2,6 +2,7 @@
 // consistency of orders/items/payments/reviews, referential integrity,
 // volume and seasonality, determinism, and the backlog files.
 #include "app/simulator.h"
+#include "storage/value_parse.h"
 
 #include <gtest/gtest.h>
 
@@ -31,14 +32,7 @@ constexpr int64_t kMinUs = 60 * kSecUs;
 constexpr int64_t kHourUs = 60 * kMinUs;
 constexpr int64_t kDayUs = 24 * kHourUs;
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+using storage::DaysFromCivil;
 
 int64_t Utc(int y, unsigned m, unsigned d, int hh = 0) {
   return DaysFromCivil(y, m, d) * kDayUs + hh * kHourUs;

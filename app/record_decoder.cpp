@@ -1,0 +1,330 @@
+#include "app/record_decoder.h"
+
+#include <date/tz.h>
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+#include "storage/value_parse.h"
+
+namespace tp::app {
+
+namespace od = simdjson::ondemand;
+using storage::Column;
+using storage::TypeId;
+
+namespace {
+
+// Path components to columns: {"customer": {"city": col 3}}.
+struct PathNode {
+  int column = -1;
+  std::map<std::string, PathNode, std::less<>> children;
+};
+
+// One decoded value waiting for the rest of its record.
+struct Staged {
+  bool present = false;
+  bool is_null = false;
+  int64_t i = 0;
+  double d = 0;
+  std::string s;
+};
+
+const char* JsonTypeName(od::json_type t) {
+  switch (t) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "a value";
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+}  // namespace
+
+struct RecordDecoder::Impl {
+  storage::Schema schema;
+  std::vector<std::string> names;  // the JSON path per column, for messages
+  PathNode root;
+  const date::time_zone* zone = nullptr;  // nullptr = UTC
+  od::parser parser;
+  std::string buffer;  // the record, copied with simdjson's padding
+  std::vector<Staged> staged;
+
+  // Casts `v` for column `c` into `out`; on failure returns the reason.
+  std::string Stage(int c, od::value v, Staged* out);
+  std::string Walk(od::object obj, const PathNode& node);
+  std::string LocalToUtc(const storage::CivilTime& t, int64_t* micros) const;
+};
+
+std::string RecordDecoder::Impl::LocalToUtc(const storage::CivilTime& t, int64_t* micros) const {
+  if (t.has_offset || zone == nullptr) {
+    *micros = storage::CivilToUtcMicros(t);
+    return "";
+  }
+  storage::CivilTime utc = t;
+  int64_t naive = storage::CivilToUtcMicros(utc);  // the wall clock as if it were UTC
+  auto local = date::local_time<std::chrono::microseconds>(std::chrono::microseconds(naive));
+  // Ambiguous times (the repeated hour when clocks go back) take the earlier
+  // instant; times in the skipped hour map to the instant after the gap.
+  auto sys = zone->to_sys(local, date::choose::earliest);
+  *micros = sys.time_since_epoch().count();
+  return "";
+}
+
+std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
+  const storage::Field& f = schema.fields[c];
+  od::json_type type;
+  if (v.type().get(type)) return "invalid JSON";
+  out->present = true;
+  if (type == od::json_type::null) {
+    out->is_null = true;
+    return "";
+  }
+  out->is_null = false;
+  auto expected = [&](const char* what) {
+    return std::string("expected ") + what + ", got " + JsonTypeName(type);
+  };
+  switch (f.type.id) {
+    case TypeId::kBool: {
+      if (type == od::json_type::boolean) {
+        bool b;
+        if (v.get_bool().get(b)) return "invalid JSON boolean";
+        out->i = b;
+        return "";
+      }
+      if (type == od::json_type::string) {
+        std::string_view s;
+        if (v.get_string().get(s)) return "invalid JSON string";
+        if (s == "true") out->i = 1;
+        else if (s == "false") out->i = 0;
+        else return "expected true or false, got \"" + std::string(s.substr(0, 40)) + "\"";
+        return "";
+      }
+      return expected("true or false");
+    }
+    case TypeId::kInt32:
+    case TypeId::kInt64: {
+      std::string_view text;
+      if (type == od::json_type::number) {
+        text = Trim(v.raw_json_token());
+      } else if (type == od::json_type::string) {
+        if (v.get_string().get(text)) return "invalid JSON string";
+      } else {
+        return expected("a whole number");
+      }
+      auto n = storage::ParseInt64(text);
+      if (!n.ok()) return n.status().message();
+      if (f.type.id == TypeId::kInt32 && (*n < INT32_MIN || *n > INT32_MAX)) {
+        return std::string(text) + " is out of range for int32";
+      }
+      out->i = *n;
+      return "";
+    }
+    case TypeId::kFloat64: {
+      std::string text;
+      if (type == od::json_type::number) {
+        double d;
+        if (v.get_double().get(d)) return "invalid JSON number";
+        out->d = d;
+        return "";
+      }
+      if (type != od::json_type::string) return expected("a number");
+      std::string_view s;
+      if (v.get_string().get(s)) return "invalid JSON string";
+      text = std::string(s);
+      char* end = nullptr;
+      double d = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size()) {
+        return "\"" + text.substr(0, 40) + "\" is not a number";
+      }
+      out->d = d;
+      return "";
+    }
+    case TypeId::kDecimal: {
+      std::string_view text;
+      if (type == od::json_type::number) {
+        text = Trim(v.raw_json_token());
+      } else if (type == od::json_type::string) {
+        if (v.get_string().get(text)) return "invalid JSON string";
+      } else {
+        return expected("a decimal number");
+      }
+      auto n = storage::ParseDecimal(text, f.type.precision, f.type.scale);
+      if (!n.ok()) return n.status().message();
+      out->i = *n;
+      return "";
+    }
+    case TypeId::kString: {
+      if (type == od::json_type::string) {
+        std::string_view s;
+        if (v.get_string().get(s)) return "invalid JSON string";
+        out->s.assign(s);
+        return "";
+      }
+      if (type == od::json_type::number || type == od::json_type::boolean) {
+        out->s.assign(Trim(v.raw_json_token()));  // e.g. a zip code sent as a number
+        return "";
+      }
+      return expected("a string");
+    }
+    case TypeId::kDate:
+    case TypeId::kTimestamp: {
+      if (type != od::json_type::string) {
+        return expected(f.type.id == TypeId::kDate ? "a date string like \"2026-11-21\""
+                                                   : "an ISO-8601 timestamp string like "
+                                                     "\"2026-11-21T18:03:12Z\"");
+      }
+      std::string_view s;
+      if (v.get_string().get(s)) return "invalid JSON string";
+      if (f.type.id == TypeId::kDate) {
+        auto d = storage::ParseDate(s);
+        if (!d.ok()) return d.status().message();
+        out->i = *d;
+        return "";
+      }
+      auto t = storage::ParseIsoDateTime(s);
+      if (!t.ok()) return t.status().message();
+      return LocalToUtc(*t, &out->i);
+    }
+  }
+  return "unsupported column type";
+}
+
+std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node) {
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return "invalid JSON key";
+    auto it = node.children.find(key);
+    if (it == node.children.end()) continue;  // a field no column reads
+    const PathNode& child = it->second;
+    od::value v;
+    if (field.value().get(v)) return "invalid JSON value";
+    if (child.column >= 0) {
+      std::string why = Stage(child.column, v, &staged[child.column]);
+      if (!why.empty()) return names[child.column] + "\x1f" + why;
+    } else if (!child.children.empty()) {
+      od::json_type t;
+      if (v.type().get(t)) return "invalid JSON";
+      if (t != od::json_type::object) continue;  // nested columns stay NULL/missing
+      od::object inner;
+      if (v.get_object().get(inner)) return "invalid JSON object";
+      std::string why = Walk(inner, child);
+      if (!why.empty()) return why;
+    }
+  }
+  return "";
+}
+
+Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const storage::Schema& schema,
+                                                             const std::vector<std::string>& paths,
+                                                             const std::string& timezone) {
+  auto impl = std::make_unique<Impl>();
+  impl->schema = schema;
+  impl->staged.resize(schema.fields.size());
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    std::string path = i < paths.size() && !paths[i].empty() ? paths[i] : schema.fields[i].name;
+    impl->names.push_back(path);
+    PathNode* node = &impl->root;
+    size_t start = 0;
+    for (;;) {
+      size_t dot = path.find('.', start);
+      std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      if (part.empty()) {
+        return Status::InvalidArgument("column " + schema.fields[i].name + ": bad path \"" + path +
+                                       "\" (write nested fields as a.b)");
+      }
+      node = &node->children[part];
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    if (node->column >= 0) {
+      return Status::InvalidArgument("columns " + schema.fields[node->column].name + " and " +
+                                     schema.fields[i].name + " both read \"" + path + "\"");
+    }
+    node->column = static_cast<int>(i);
+  }
+  if (timezone != "UTC" && timezone != "Etc/UTC") {
+    try {
+      impl->zone = date::locate_zone(timezone);
+    } catch (const std::exception& e) {
+      return Status::InvalidArgument("unknown time zone \"" + timezone + "\": " + e.what());
+    }
+  }
+  return std::unique_ptr<RecordDecoder>(new RecordDecoder(std::move(impl)));
+}
+
+RecordDecoder::RecordDecoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RecordDecoder::~RecordDecoder() = default;
+
+std::vector<Column> RecordDecoder::MakeColumns() const {
+  std::vector<Column> cols;
+  for (const auto& f : impl_->schema.fields) cols.emplace_back(f.type);
+  return cols;
+}
+
+bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns, DecodeError* error) {
+  Impl& m = *impl_;
+  for (auto& s : m.staged) s.present = false;
+  m.buffer.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  m.buffer.assign(json);
+  od::document doc;
+  od::object obj;
+  std::string why;
+  if (m.parser.iterate(m.buffer.data(), m.buffer.size(), m.buffer.capacity()).get(doc) ||
+      doc.get_object().get(obj)) {
+    why = "record\x1f" "not a JSON object";
+  } else {
+    why = m.Walk(obj, m.root);
+  }
+  if (!why.empty()) {
+    size_t sep = why.find('\x1f');
+    error->field = sep == std::string::npos ? "record" : why.substr(0, sep);
+    error->reason = sep == std::string::npos ? why : why.substr(sep + 1);
+    return false;
+  }
+  // Every value is known; check NULLs against nullability before appending.
+  for (size_t c = 0; c < m.staged.size(); ++c) {
+    const Staged& s = m.staged[c];
+    if ((!s.present || s.is_null) && !m.schema.fields[c].nullable) {
+      error->field = m.names[c];
+      error->reason = std::string(s.present ? "is null" : "is missing") +
+                      " but the column is not nullable (send a value, or declare it "
+                      "{ type = \"" + m.schema.fields[c].type.ToString() +
+                      "\", nullable = true })";
+      return false;
+    }
+  }
+  for (size_t c = 0; c < m.staged.size(); ++c) {
+    const Staged& s = m.staged[c];
+    Column& col = (*columns)[c];
+    if (!s.present || s.is_null) {
+      col.AppendNull();
+      continue;
+    }
+    switch (col.type().id) {
+      case TypeId::kBool: col.AppendBool(s.i != 0); break;
+      case TypeId::kInt32:
+      case TypeId::kDate: col.AppendInt32(static_cast<int32_t>(s.i)); break;
+      case TypeId::kInt64:
+      case TypeId::kDecimal:
+      case TypeId::kTimestamp: col.AppendInt64(s.i); break;
+      case TypeId::kFloat64: col.AppendDouble(s.d); break;
+      case TypeId::kString: col.AppendString(s.s); break;
+    }
+  }
+  return true;
+}
+
+}  // namespace tp::app

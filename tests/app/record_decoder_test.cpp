@@ -1,0 +1,146 @@
+#include "app/record_decoder.h"
+
+#include <gtest/gtest.h>
+
+namespace tp::app {
+namespace {
+
+using storage::Field;
+using storage::LogicalType;
+using storage::Schema;
+using storage::TypeId;
+
+Schema OrdersSchema() {
+  return Schema{{
+      {"order_id", LogicalType::Of(TypeId::kString), false},
+      {"items", LogicalType::Of(TypeId::kInt32), false},
+      {"total", LogicalType::Decimal(12, 2), false},
+      {"paid", LogicalType::Of(TypeId::kBool), true},
+      {"score", LogicalType::Of(TypeId::kFloat64), true},
+      {"city", LogicalType::Of(TypeId::kString), true},
+      {"purchased_at", LogicalType::Of(TypeId::kTimestamp), false},
+      {"delivered_on", LogicalType::Of(TypeId::kDate), true},
+      {"big", LogicalType::Of(TypeId::kInt64), true},
+  }};
+}
+
+struct Fixture {
+  std::unique_ptr<RecordDecoder> decoder;
+  std::vector<storage::Column> cols;
+  explicit Fixture(const std::string& tz = "UTC", std::vector<std::string> paths = {}) {
+    if (paths.empty()) paths.resize(OrdersSchema().fields.size());
+    paths[5] = paths[5].empty() ? "customer.city" : paths[5];
+    auto d = RecordDecoder::Create(OrdersSchema(), paths, tz);
+    EXPECT_TRUE(d.ok()) << d.status().ToString();
+    decoder = std::move(*d);
+    cols = decoder->MakeColumns();
+  }
+  DecodeError Reject(std::string_view json) {
+    DecodeError e;
+    size_t before = cols[0].size();
+    EXPECT_FALSE(decoder->Decode(json, &cols, &e)) << json;
+    for (const auto& c : cols) EXPECT_EQ(c.size(), before) << "a rejected record left a value";
+    return e;
+  }
+  void Accept(std::string_view json) {
+    DecodeError e;
+    EXPECT_TRUE(decoder->Decode(json, &cols, &e)) << json << ": " << e.field << ": " << e.reason;
+  }
+};
+
+TEST(RecordDecoder, DecodesEveryTypeExactly) {
+  Fixture f;
+  f.Accept(R"({"order_id":"o-1","items":3,"total":129.90,"paid":true,"score":4.5,
+              "customer":{"city":"São Paulo","state":"SP"},"purchased_at":"2026-11-21T15:03:12-03:00",
+              "delivered_on":"2026-11-25","big":9007199254740993,"unknown_field":[1,2]})");
+  ASSERT_EQ(f.cols[0].size(), 1u);
+  EXPECT_EQ(f.cols[0].GetString(0), "o-1");
+  EXPECT_EQ(f.cols[1].Get<int32_t>(0), 3);
+  EXPECT_EQ(f.cols[2].Get<int64_t>(0), 12990);  // not 12989.999...
+  EXPECT_EQ(f.cols[3].Get<uint8_t>(0), 1);
+  EXPECT_DOUBLE_EQ(f.cols[4].Get<double>(0), 4.5);
+  EXPECT_EQ(f.cols[5].GetString(0), "São Paulo");
+  EXPECT_EQ(f.cols[6].Get<int64_t>(0), 1795284192LL * 1000000);
+  EXPECT_EQ(f.cols[7].Get<int32_t>(0), 20782);  // 2026-11-25
+  EXPECT_EQ(f.cols[8].Get<int64_t>(0), 9007199254740993LL);  // beyond double precision
+}
+
+TEST(RecordDecoder, NumbersInStringsAndStringsFromNumbers) {
+  Fixture f;
+  f.Accept(R"({"order_id":12345,"items":"2","total":"0.1","purchased_at":"2026-01-01T00:00:00Z","score":"1e-3","paid":"false"})");
+  EXPECT_EQ(f.cols[0].GetString(0), "12345");
+  EXPECT_EQ(f.cols[1].Get<int32_t>(0), 2);
+  EXPECT_EQ(f.cols[2].Get<int64_t>(0), 10);
+  EXPECT_DOUBLE_EQ(f.cols[4].Get<double>(0), 0.001);
+  EXPECT_EQ(f.cols[3].Get<uint8_t>(0), 0);
+}
+
+TEST(RecordDecoder, MissingAndNullFieldsAreNullWhereAllowed) {
+  Fixture f;
+  f.Accept(R"({"order_id":"a","items":1,"total":1,"purchased_at":"2026-01-01T00:00:00Z","paid":null,"customer":"not an object"})");
+  EXPECT_TRUE(f.cols[3].IsNull(0));
+  EXPECT_TRUE(f.cols[4].IsNull(0));
+  EXPECT_TRUE(f.cols[5].IsNull(0));  // customer.city: customer is not an object
+  EXPECT_TRUE(f.cols[7].IsNull(0));
+}
+
+TEST(RecordDecoder, RejectsWithFieldAndReasonAndAppendsNothing) {
+  Fixture f;
+  f.Accept(R"({"order_id":"ok","items":1,"total":1,"purchased_at":"2026-01-01T00:00:00Z"})");
+  auto e = f.Reject(R"({"order_id":"a","items":1,"total":1})");
+  EXPECT_EQ(e.field, "purchased_at");
+  EXPECT_NE(e.reason.find("is missing but the column is not nullable"), std::string::npos) << e.reason;
+  e = f.Reject(R"({"order_id":null,"items":1,"total":1,"purchased_at":"2026-01-01T00:00:00Z"})");
+  EXPECT_EQ(e.field, "order_id");
+  EXPECT_NE(e.reason.find("is null"), std::string::npos);
+  e = f.Reject(R"({"order_id":"a","items":"many","total":1,"purchased_at":"2026-01-01T00:00:00Z"})");
+  EXPECT_EQ(e.field, "items");
+  EXPECT_NE(e.reason.find("not a whole number"), std::string::npos) << e.reason;
+  e = f.Reject(R"({"order_id":"a","items":3000000000,"total":1,"purchased_at":"2026-01-01T00:00:00Z"})");
+  EXPECT_NE(e.reason.find("out of range for int32"), std::string::npos) << e.reason;
+  e = f.Reject(R"({"order_id":"a","items":1,"total":0.125,"purchased_at":"2026-01-01T00:00:00Z"})");
+  EXPECT_EQ(e.field, "total");
+  EXPECT_NE(e.reason.find("more than 2 digits"), std::string::npos) << e.reason;
+  e = f.Reject(R"({"order_id":"a","items":1,"total":1,"purchased_at":1795284192})");
+  EXPECT_EQ(e.field, "purchased_at");
+  EXPECT_NE(e.reason.find("expected an ISO-8601 timestamp string"), std::string::npos) << e.reason;
+  e = f.Reject(R"({"order_id":"a","items":1,"total":1,"purchased_at":"yesterday"})");
+  EXPECT_NE(e.reason.find("not an ISO-8601 timestamp"), std::string::npos) << e.reason;
+  e = f.Reject(R"({"order_id":{"x":1},"items":1,"total":1,"purchased_at":"2026-01-01T00:00:00Z"})");
+  EXPECT_NE(e.reason.find("expected a string, got an object"), std::string::npos) << e.reason;
+  e = f.Reject(R"([1,2])");
+  EXPECT_EQ(e.field, "record");
+  EXPECT_EQ(f.cols[0].size(), 1u);
+}
+
+// Timestamps without an offset are store-local time, DST-correct.
+TEST(RecordDecoder, NaiveTimestampsUseTheStoreTimeZone) {
+  auto ts = [](Fixture& f, const std::string& t) {
+    f.Accept(R"({"order_id":"a","items":1,"total":1,"purchased_at":")" + t + "\"}");
+    return f.cols[6].Get<int64_t>(f.cols[6].size() - 1) / 1000000;
+  };
+  Fixture sp("America/Sao_Paulo");  // UTC-3 all year since 2019
+  EXPECT_EQ(ts(sp, "2026-11-21T15:03:12"), 1795284192);
+  EXPECT_EQ(ts(sp, "2026-11-21T15:03:12Z"), 1795284192 - 3 * 3600);  // an offset wins
+  Fixture berlin("Europe/Berlin");
+  // 2026-03-29 02:30 does not exist (clocks jump 02:00 -> 03:00 CET->CEST):
+  // it maps to the instant of the jump, 01:00Z.
+  EXPECT_EQ(ts(berlin, "2026-03-29T02:30:00"), ts(berlin, "2026-03-29T01:00:00Z"));
+  // 2026-10-25 02:30 happens twice (CEST then CET): the earlier, 00:30Z.
+  EXPECT_EQ(ts(berlin, "2026-10-25T02:30:00"), ts(berlin, "2026-10-25T00:30:00Z"));
+  EXPECT_EQ(ts(berlin, "2026-07-01T12:00:00"), ts(berlin, "2026-07-01T10:00:00Z"));
+  EXPECT_EQ(ts(berlin, "2026-01-01T12:00:00"), ts(berlin, "2026-01-01T11:00:00Z"));
+  EXPECT_EQ(ts(berlin, "1960-06-01T12:00:00"), ts(berlin, "1960-06-01T11:00:00Z"));  // before 1970
+}
+
+TEST(RecordDecoder, BadSetupIsRefused) {
+  EXPECT_FALSE(RecordDecoder::Create(OrdersSchema(), {}, "Mars/Olympus").ok());
+  std::vector<std::string> paths(OrdersSchema().fields.size());
+  paths[0] = "a..b";
+  EXPECT_FALSE(RecordDecoder::Create(OrdersSchema(), paths, "UTC").ok());
+  paths[0] = "items";  // two columns reading one field
+  EXPECT_FALSE(RecordDecoder::Create(OrdersSchema(), paths, "UTC").ok());
+}
+
+}  // namespace
+}  // namespace tp::app
