@@ -51,6 +51,17 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// The exact text of a number, given as a JSON number or a string: "" on
+// success, "?" when the JSON type cannot hold a number, else the reason.
+std::string NumberText(od::value& v, od::json_type type, std::string_view* text) {
+  if (type == od::json_type::number) {
+    *text = Trim(v.raw_json_token());
+    return "";
+  }
+  if (type == od::json_type::string) return v.get_string().get(*text) ? "invalid JSON string" : "";
+  return "?";
+}
+
 }  // namespace
 
 struct RecordDecoder::Impl {
@@ -117,12 +128,8 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
     case TypeId::kInt32:
     case TypeId::kInt64: {
       std::string_view text;
-      if (type == od::json_type::number) {
-        text = Trim(v.raw_json_token());
-      } else if (type == od::json_type::string) {
-        if (v.get_string().get(text)) return "invalid JSON string";
-      } else {
-        return expected("a whole number");
+      if (std::string why = NumberText(v, type, &text); !why.empty()) {
+        return why == "?" ? expected("a whole number") : why;
       }
       auto n = storage::ParseInt64(text);
       if (!n.ok()) return n.status().message();
@@ -154,12 +161,8 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
     }
     case TypeId::kDecimal: {
       std::string_view text;
-      if (type == od::json_type::number) {
-        text = Trim(v.raw_json_token());
-      } else if (type == od::json_type::string) {
-        if (v.get_string().get(text)) return "invalid JSON string";
-      } else {
-        return expected("a decimal number");
+      if (std::string why = NumberText(v, type, &text); !why.empty()) {
+        return why == "?" ? expected("a decimal number") : why;
       }
       auto n = storage::ParseDecimal(text, f.type.precision, f.type.scale);
       if (!n.ok()) return n.status().message();
