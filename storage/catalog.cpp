@@ -1,0 +1,609 @@
+#include "storage/catalog.h"
+
+#include <chrono>
+#include <iterator>
+#include <limits>
+#include <set>
+
+#include "storage/catalog_db.h"
+#include "storage/catalog_schema_json.h"
+
+namespace tp::storage {
+
+using catalog_internal::Db;
+using catalog_internal::ReadTxn;
+using catalog_internal::WriteTxn;
+
+namespace {
+
+// Migration i takes a catalog from user_version i to i+1. A shipped step is
+// never edited; a schema change is a new step appended here (and
+// Catalog::kFormatVersion raised), documented in storage/CATALOG.md.
+const char* const kMigrations[] = {
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE tables (
+  name        TEXT PRIMARY KEY,
+  created_us  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE schema_versions (
+  table_name   TEXT NOT NULL REFERENCES tables(name),
+  version      INTEGER NOT NULL CHECK (version >= 1),
+  time_column  TEXT NOT NULL,
+  schema_json  TEXT NOT NULL,
+  created_us   INTEGER NOT NULL,
+  PRIMARY KEY (table_name, version)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE files (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  table_name      TEXT NOT NULL,
+  day             TEXT NOT NULL
+                  CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  path            TEXT NOT NULL UNIQUE,
+  rows            INTEGER NOT NULL CHECK (rows >= 0),
+  bytes           INTEGER NOT NULL CHECK (bytes >= 0),
+  min_time_us     INTEGER NOT NULL,
+  max_time_us     INTEGER NOT NULL,
+  checksum        INTEGER NOT NULL,
+  schema_version  INTEGER NOT NULL,
+  created_us      INTEGER NOT NULL,
+  FOREIGN KEY (table_name, schema_version) REFERENCES schema_versions(table_name, version)
+) STRICT;
+
+CREATE INDEX files_by_table_day ON files(table_name, day);
+
+CREATE TABLE consumers (
+  name         TEXT PRIMARY KEY,
+  next_offset  INTEGER NOT NULL CHECK (next_offset >= 0),
+  updated_us   INTEGER NOT NULL
+) STRICT;
+)sql",
+};
+static_assert(std::size(kMigrations) == Catalog::kFormatVersion);
+
+constexpr uint64_t kMaxInt64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool IsValidTableName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  if (!IsAsciiAlpha(name[0]) && name[0] != '_') return false;
+  for (char c : name) {
+    if (!IsAsciiAlpha(c) && !IsDigit(c) && c != '_') return false;
+  }
+  return true;
+}
+
+// The same rule as the log's consumer names: [A-Za-z0-9_.-]{1,64}, not "." or "..".
+bool IsValidConsumerName(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
+  for (char c : name) {
+    if (!IsAsciiAlpha(c) && !IsDigit(c) && c != '_' && c != '.' && c != '-') return false;
+  }
+  return true;
+}
+
+// "YYYY-MM-DD", a real calendar day.
+bool IsValidDay(const std::string& day) {
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!IsDigit(day[i])) return false;
+  }
+  int y = std::stoi(day.substr(0, 4)), m = std::stoi(day.substr(5, 2)),
+      d = std::stoi(day.substr(8, 2));
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+Status CheckDay(const std::string& day, const char* what) {
+  if (IsValidDay(day)) return Status::OK();
+  return Status::InvalidArgument(std::string(what) + " \"" + day +
+                                 "\" is not a day written YYYY-MM-DD");
+}
+
+// Relative, non-empty, without "." or ".." components: callers delete files
+// by these paths under data_dir.
+bool IsSafeRelativePath(const std::string& path) {
+  if (path.empty() || path[0] == '/' || path.find('\0') != std::string::npos) return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view part(path.data() + start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+Status ValidateEntry(const FileEntry& f) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("file \"" + f.path + "\" of table \"" + f.table + "\": " + why);
+  };
+  if (!IsSafeRelativePath(f.path))
+    return bad("the path must be relative to data_dir, without \".\" or \"..\" parts");
+  if (!IsValidTableName(f.table)) return bad("bad table name");
+  if (!IsValidDay(f.day)) return bad("day \"" + f.day + "\" is not a day written YYYY-MM-DD");
+  if (f.rows > kMaxInt64 || f.bytes > kMaxInt64) return bad("rows or bytes above 2^63-1");
+  if (f.min_time_us > f.max_time_us) return bad("min_time_us is after max_time_us");
+  if (f.schema_version < 1) return bad("schema_version must be at least 1");
+  return Status::OK();
+}
+
+Status ValidateSchema(const std::string& table, const std::string& time_column,
+                      const Schema& schema) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("schema of table \"" + table + "\": " + why);
+  };
+  if (!IsValidTableName(table))
+    return Status::InvalidArgument("table name \"" + table +
+                                   "\" must be 1-64 of [A-Za-z0-9_], not starting with a digit");
+  std::set<std::string_view> names;
+  for (const Field& f : schema.fields) {
+    if (f.name.empty()) return bad("a field has an empty name");
+    if (!names.insert(f.name).second) return bad("field \"" + f.name + "\" appears twice");
+    if (f.type.id == TypeId::kDecimal &&
+        (f.type.precision < 1 || f.type.precision > 18 || f.type.scale > f.type.precision))
+      return bad("field \"" + f.name +
+                 "\": decimal precision must be 1..18 and scale 0..precision");
+  }
+  int t = schema.Find(time_column);
+  if (t < 0) return bad("time column \"" + time_column + "\" is not one of its fields");
+  TypeId id = schema.fields[t].type.id;
+  if (id != TypeId::kTimestamp && id != TypeId::kDate)
+    return bad("time column \"" + time_column + "\" must be a timestamp or date, not " +
+               schema.fields[t].type.ToString());
+  return Status::OK();
+}
+
+constexpr const char* kFileColumns =
+    "id, table_name, day, path, rows, bytes, min_time_us, max_time_us, checksum, "
+    "schema_version, created_us";
+
+FileEntry ReadFileEntry(const catalog_internal::Stmt& st) {
+  FileEntry f;
+  f.id = st.Int64(0);
+  f.table = st.Text(1);
+  f.day = st.Text(2);
+  f.path = st.Text(3);
+  f.rows = static_cast<uint64_t>(st.Int64(4));
+  f.bytes = static_cast<uint64_t>(st.Int64(5));
+  f.min_time_us = st.Int64(6);
+  f.max_time_us = st.Int64(7);
+  f.checksum = static_cast<uint64_t>(st.Int64(8));  // stored as the same 64 bits, signed
+  f.schema_version = static_cast<int>(st.Int64(9));
+  f.created_us = st.Int64(10);
+  return f;
+}
+
+Result<std::vector<FileEntry>> ReadFiles(catalog_internal::Stmt& st, std::string_view what) {
+  std::vector<FileEntry> out;
+  for (;;) {
+    auto row = st.Step(what);
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(ReadFileEntry(st));
+  }
+}
+
+}  // namespace
+
+// --- open and migrate ---------------------------------------------------------
+
+Catalog::Catalog(std::filesystem::path file, std::unique_ptr<Db> db)
+    : file_(std::move(file)), db_(std::move(db)) {}
+
+Catalog::~Catalog() = default;
+
+Result<std::unique_ptr<Catalog>> Catalog::Open(const std::filesystem::path& file,
+                                               const CatalogOptions& options) {
+  auto db = Db::Open(file, options.busy_timeout_ms);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<Catalog> catalog(new Catalog(file, std::move(db).value()));
+  if (Status s = catalog->Migrate(); !s.ok()) return s;
+  return catalog;
+}
+
+Status Catalog::Migrate() {
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  // The first read of the header: a file that is not SQLite fails here.
+  auto app_id = db.QueryInt("PRAGMA application_id", "reading the database header");
+  if (!app_id.ok()) return app_id.status();
+  auto version = db.QueryInt("PRAGMA user_version", "reading the schema version");
+  if (!version.ok()) return version.status();
+  auto objects = db.QueryInt("SELECT count(*) FROM sqlite_schema", "reading the schema");
+  if (!objects.ok()) return objects.status();
+  if (*app_id != kApplicationId && !(*app_id == 0 && *version == 0 && *objects == 0)) {
+    return Status::InvalidArgument(
+        db.Where("is a SQLite database but not a tillpipe catalog (application_id " +
+                 std::to_string(*app_id) + "); point data_dir at a tillpipe data directory"));
+  }
+  if (*version > kFormatVersion) {
+    return Status::InvalidArgument(db.Where(
+        "has catalog schema version " + std::to_string(*version) + ", but this tillpipe knows " +
+        "versions up to " + std::to_string(kFormatVersion) +
+        ": it was written by a newer tillpipe; run that version (or restore a backup made by "
+        "this one)"));
+  }
+  auto mode = db.QueryText("PRAGMA journal_mode=WAL", "switching to WAL mode");
+  if (!mode.ok()) return mode.status();
+  if (*mode != "wal") {
+    return Status::IOError(db.Where("cannot switch to WAL mode (journal_mode is " + *mode +
+                                    "); is the file on a network file system?"));
+  }
+  if (Status s = db.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+                         "setting synchronous=FULL and foreign_keys=ON");
+      !s.ok())
+    return s;
+  if (*version == kFormatVersion) return Status::OK();
+
+  WriteTxn txn(&db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  // Another process may have migrated between the check above and the lock.
+  version = db.QueryInt("PRAGMA user_version", "reading the schema version");
+  if (!version.ok()) return version.status();
+  for (int v = static_cast<int>(*version); v < kFormatVersion; ++v) {
+    if (Status s = db.Exec(kMigrations[v], "migrating the catalog from version " +
+                                               std::to_string(v) + " to " + std::to_string(v + 1));
+        !s.ok())
+      return s;
+  }
+  // PRAGMAs take no parameters; these are numbers of our own.
+  std::string set = "PRAGMA user_version=" + std::to_string(kFormatVersion) +
+                    "; PRAGMA application_id=" + std::to_string(kApplicationId);
+  if (Status s = db.Exec(set.c_str(), "recording the schema version"); !s.ok()) return s;
+  return txn.Commit();
+}
+
+// --- tables and schema versions ---------------------------------------------------
+
+Result<int> Catalog::EnsureSchema(const std::string& table, const std::string& time_column,
+                                  const Schema& schema) {
+  if (Status s = ValidateSchema(table, time_column, schema); !s.ok()) return s;
+  const std::string json = SchemaToJson(schema);
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  WriteTxn txn(&db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  int latest = 0;
+  {
+    auto st = db.Prepare(
+        "SELECT version, time_column, schema_json FROM schema_versions WHERE table_name = ?1 "
+        "ORDER BY version DESC LIMIT 1");
+    if (!st.ok()) return st.status();
+    st->Bind(1, table);
+    auto row = st->Step("reading the schema of table " + table);
+    if (!row.ok()) return row.status();
+    if (*row) {
+      latest = static_cast<int>(st->Int64(0));
+      auto old = SchemaFromJson(st->Text(2));
+      if (!old.ok()) {
+        return Status::Corruption(db.Where("schema version " + std::to_string(latest) +
+                                           " of table " + table + ": " + old.status().message()));
+      }
+      if (*old == schema && st->Text(1) == time_column) return latest;
+    }
+  }
+  const int64_t now = NowMicros();
+  if (latest == 0) {
+    auto st = db.Prepare("INSERT INTO tables (name, created_us) VALUES (?1, ?2)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, table).Bind(2, now);
+    if (Status s = st->Run("adding table " + table); !s.ok()) return s;
+  }
+  {
+    auto st = db.Prepare(
+        "INSERT INTO schema_versions (table_name, version, time_column, schema_json, created_us) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, table).Bind(2, latest + 1).Bind(3, time_column).Bind(4, json).Bind(5, now);
+    if (Status s = st->Run("adding a schema version of table " + table); !s.ok()) return s;
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return latest + 1;
+}
+
+namespace {
+
+Result<TableEntry> ReadTableEntry(const Db& db, const catalog_internal::Stmt& st) {
+  TableEntry t;
+  t.name = st.Text(0);
+  t.schema_version = static_cast<int>(st.Int64(1));
+  t.time_column = st.Text(2);
+  auto schema = SchemaFromJson(st.Text(3));
+  if (!schema.ok()) {
+    return Status::Corruption(db.Where("schema version " + std::to_string(t.schema_version) +
+                                       " of table " + t.name + ": " + schema.status().message()));
+  }
+  t.schema = std::move(schema).value();
+  return t;
+}
+
+constexpr const char* kLatestSchemas =
+    "SELECT s.table_name, s.version, s.time_column, s.schema_json FROM schema_versions s "
+    "WHERE s.version = (SELECT max(version) FROM schema_versions WHERE table_name = s.table_name)";
+
+}  // namespace
+
+Result<std::vector<TableEntry>> Catalog::Tables() {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare(std::string(kLatestSchemas) + " ORDER BY s.table_name");
+  if (!st.ok()) return st.status();
+  std::vector<TableEntry> out;
+  for (;;) {
+    auto row = st->Step("listing tables");
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    auto t = ReadTableEntry(*db_, *st);
+    if (!t.ok()) return t.status();
+    out.push_back(std::move(t).value());
+  }
+}
+
+Result<TableEntry> Catalog::Table(const std::string& table) {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare(std::string(kLatestSchemas) + " AND s.table_name = ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, table);
+  auto row = st->Step("reading table " + table);
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(db_->Where("no table named \"" + table + "\""));
+  return ReadTableEntry(*db_, *st);
+}
+
+Result<Schema> Catalog::SchemaVersion(const std::string& table, int version) {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare(
+      "SELECT schema_json FROM schema_versions WHERE table_name = ?1 AND version = ?2");
+  if (!st.ok()) return st.status();
+  st->Bind(1, table).Bind(2, version);
+  auto row = st->Step("reading a schema version of table " + table);
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return Status::NotFound(
+        db_->Where("table \"" + table + "\" has no schema version " + std::to_string(version)));
+  }
+  auto schema = SchemaFromJson(st->Text(0));
+  if (!schema.ok()) {
+    return Status::Corruption(db_->Where("schema version " + std::to_string(version) +
+                                         " of table " + table + ": " + schema.status().message()));
+  }
+  return schema;
+}
+
+// --- files and offsets --------------------------------------------------------------
+
+Result<std::vector<int64_t>> Catalog::Commit(const std::vector<FileEntry>& added,
+                                             const std::vector<int64_t>& removed,
+                                             const std::string& consumer,
+                                             std::optional<uint64_t> next_offset) {
+  for (const FileEntry& f : added) {
+    if (Status s = ValidateEntry(f); !s.ok()) return s;
+  }
+  if (next_offset.has_value()) {
+    if (!IsValidConsumerName(consumer))
+      return Status::InvalidArgument("consumer name \"" + consumer +
+                                     "\" must be 1-64 of [A-Za-z0-9_.-]");
+    if (*next_offset > kMaxInt64)
+      return Status::InvalidArgument("offset " + std::to_string(*next_offset) + " of consumer " +
+                                     consumer + " is above 2^63-1");
+  }
+  const int64_t now = NowMicros();
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  WriteTxn txn(&db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+
+  for (int64_t id : removed) {
+    auto st = db.Prepare("DELETE FROM files WHERE id = ?1");
+    if (!st.ok()) return st.status();
+    st->Bind(1, id);
+    if (Status s = st->Run("removing file id " + std::to_string(id)); !s.ok()) return s;
+    if (db.Changes() != 1) {
+      return Status::Conflict(db.Where("file id " + std::to_string(id) +
+                                       " is not live (another commit removed it, e.g. "
+                                       "retention); nothing of this commit was applied"));
+    }
+  }
+
+  std::vector<int64_t> ids;
+  ids.reserve(added.size());
+  for (const FileEntry& f : added) {
+    {
+      auto st = db.Prepare("SELECT 1 FROM schema_versions WHERE table_name = ?1 AND version = ?2");
+      if (!st.ok()) return st.status();
+      st->Bind(1, f.table).Bind(2, f.schema_version);
+      auto row = st->Step("checking the schema version of file " + f.path);
+      if (!row.ok()) return row.status();
+      if (!*row) {
+        return Status::InvalidArgument(
+            db.Where("file \"" + f.path + "\": table \"" + f.table + "\" has no schema version " +
+                     std::to_string(f.schema_version) + " (register it with EnsureSchema first)"));
+      }
+    }
+    auto st = db.Prepare(
+        "INSERT INTO files (table_name, day, path, rows, bytes, min_time_us, max_time_us, "
+        "checksum, schema_version, created_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, f.table)
+        .Bind(2, f.day)
+        .Bind(3, f.path)
+        .Bind(4, static_cast<int64_t>(f.rows))
+        .Bind(5, static_cast<int64_t>(f.bytes))
+        .Bind(6, f.min_time_us)
+        .Bind(7, f.max_time_us)
+        .Bind(8, static_cast<int64_t>(f.checksum))
+        .Bind(9, f.schema_version)
+        .Bind(10, f.created_us != 0 ? f.created_us : now);
+    if (Status s = st->Run("adding file " + f.path); !s.ok()) return s;
+    ids.push_back(db.LastInsertRowid());
+  }
+
+  if (next_offset.has_value()) {
+    const auto offset = static_cast<int64_t>(*next_offset);
+    {
+      auto st = db.Prepare("SELECT next_offset FROM consumers WHERE name = ?1");
+      if (!st.ok()) return st.status();
+      st->Bind(1, consumer);
+      auto row = st->Step("reading the offset of consumer " + consumer);
+      if (!row.ok()) return row.status();
+      if (*row && st->Int64(0) > offset) {
+        return Status::InvalidArgument(
+            db.Where("consumer " + consumer + " is at offset " + std::to_string(st->Int64(0)) +
+                     "; refusing to move it back to " + std::to_string(offset) +
+                     " (offsets never go backwards); nothing of this commit was applied"));
+      }
+    }
+    auto st = db.Prepare(
+        "INSERT INTO consumers (name, next_offset, updated_us) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (name) DO UPDATE SET next_offset = excluded.next_offset, "
+        "updated_us = excluded.updated_us");
+    if (!st.ok()) return st.status();
+    st->Bind(1, consumer).Bind(2, offset).Bind(3, now);
+    if (Status s = st->Run("storing the offset of consumer " + consumer); !s.ok()) return s;
+  }
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return ids;
+}
+
+Result<std::optional<uint64_t>> Catalog::ConsumerOffset(const std::string& consumer) {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare("SELECT next_offset FROM consumers WHERE name = ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, consumer);
+  auto row = st->Step("reading the offset of consumer " + consumer);
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(static_cast<uint64_t>(st->Int64(0)));
+}
+
+Result<std::vector<FileEntry>> Catalog::Files(const std::string& table, const std::string& from_day,
+                                              const std::string& to_day) {
+  if (!from_day.empty()) {
+    if (Status s = CheckDay(from_day, "from_day"); !s.ok()) return s;
+  }
+  if (!to_day.empty()) {
+    if (Status s = CheckDay(to_day, "to_day"); !s.ok()) return s;
+  }
+  // Every valid day sorts between these two bounds.
+  const std::string from = from_day.empty() ? "0000-00-00" : from_day;
+  const std::string to = to_day.empty() ? "9999-99-99" : to_day;
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + kFileColumns + " FROM files WHERE ";
+  sql += table.empty() ? "day >= ?1 AND day <= ?2 ORDER BY table_name, day, id"
+                       : "table_name = ?3 AND day >= ?1 AND day <= ?2 ORDER BY day, id";
+  auto st = db_->Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, from).Bind(2, to);
+  if (!table.empty()) st->Bind(3, table);
+  return ReadFiles(*st, "listing files");
+}
+
+Result<std::vector<DayStats>> Catalog::Days(const std::string& table) {
+  std::lock_guard lock(mu_);
+  std::string sql =
+      "SELECT table_name, day, sum(rows), count(*), sum(bytes), min(min_time_us), "
+      "max(max_time_us) FROM files ";
+  if (!table.empty()) sql += "WHERE table_name = ?1 ";
+  sql += "GROUP BY table_name, day ORDER BY table_name, day";
+  auto st = db_->Prepare(sql);
+  if (!st.ok()) return st.status();
+  if (!table.empty()) st->Bind(1, table);
+  std::vector<DayStats> out;
+  for (;;) {
+    auto row = st->Step("summing files per day");
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    DayStats d;
+    d.table = st->Text(0);
+    d.day = st->Text(1);
+    d.rows = static_cast<uint64_t>(st->Int64(2));
+    d.files = static_cast<uint64_t>(st->Int64(3));
+    d.bytes = static_cast<uint64_t>(st->Int64(4));
+    d.min_time_us = st->Int64(5);
+    d.max_time_us = st->Int64(6);
+    out.push_back(std::move(d));
+  }
+}
+
+Result<std::vector<FileEntry>> Catalog::DropDaysBefore(const std::string& table,
+                                                       const std::string& day) {
+  if (Status s = CheckDay(day, "retention day"); !s.ok()) return s;
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  WriteTxn txn(&db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  std::vector<FileEntry> dropped;
+  {
+    auto st = db.Prepare(std::string("SELECT ") + kFileColumns +
+                         " FROM files WHERE table_name = ?1 AND day < ?2 ORDER BY day, id");
+    if (!st.ok()) return st.status();
+    st->Bind(1, table).Bind(2, day);
+    auto files = ReadFiles(*st, "listing files to drop");
+    if (!files.ok()) return files.status();
+    dropped = std::move(files).value();
+  }
+  if (dropped.empty()) return dropped;
+  auto st = db.Prepare("DELETE FROM files WHERE table_name = ?1 AND day < ?2");
+  if (!st.ok()) return st.status();
+  st->Bind(1, table).Bind(2, day);
+  if (Status s = st->Run("dropping days of table " + table + " before " + day); !s.ok()) return s;
+  if (Status s = txn.Commit(); !s.ok()) return s;
+  return dropped;
+}
+
+Status Catalog::SnapshotTo(const std::filesystem::path& dest) {
+  std::error_code ec;
+  if (std::filesystem::exists(dest, ec) || ec) {
+    return Status::InvalidArgument(
+        db_->Where("cannot snapshot to " + dest.string() + ": it exists already"));
+  }
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare("VACUUM INTO ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, dest.string());
+  return st->Run("writing a snapshot to " + dest.string());
+}
+
+Result<std::vector<std::string>> Catalog::IntegrityCheck() {
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  ReadTxn txn(&db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  std::vector<std::string> problems;
+  {
+    auto st = db.Prepare("PRAGMA integrity_check");
+    if (!st.ok()) return st.status();
+    for (;;) {
+      auto row = st->Step("checking integrity");
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      std::string line = st->Text(0);
+      if (line != "ok") problems.push_back(db.Where(line));
+    }
+  }
+  auto st = db.Prepare("PRAGMA foreign_key_check");
+  if (!st.ok()) return st.status();
+  for (;;) {
+    auto row = st->Step("checking foreign keys");
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    problems.push_back(db.Where("row " + std::to_string(st->Int64(1)) + " of table " + st->Text(0) +
+                                " refers to a missing row of " + st->Text(2)));
+  }
+  return problems;
+}
+
+}  // namespace tp::storage

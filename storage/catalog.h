@@ -1,0 +1,168 @@
+// The catalog: `data_dir/catalog.sqlite`, a SQLite database that records the
+// tables, their schema versions, every live Parquet part file and consumer
+// offsets in the log. Its schema, PRAGMAs, migration rule and transaction
+// guarantees are written down in storage/CATALOG.md.
+//
+// The exactly-once hinge is Commit(): part files become live in the same
+// transaction that advances the materializer's offset, so after a crash the
+// catalog says exactly which records are in which files, and files on disk
+// that the catalog does not list are leftovers to delete.
+//
+// Concurrency: one writer process (the materializer and compactor, serialized
+// by SQLite's write lock) and any number of readers, in this process or
+// others (status, queries, `tillpipe check`, backup). The database is in WAL
+// mode, so a reader sees the last committed state as of its statement (or of
+// its read transaction for calls that read more than once) and never waits
+// for or fails because of a writer. A writer waits up to busy_timeout for
+// another writer, then gets Status::Busy.
+//
+// Thread safety: every public method may be called from any thread; calls on
+// one Catalog are serialized by its mutex (one SQLite connection each).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/types.h"
+#include "stream/status.h"
+
+namespace tp::storage {
+
+namespace catalog_internal {
+class Db;
+}
+
+// One live part file of a table.
+struct FileEntry {
+  int64_t id = 0;  // assigned by Commit(); never reused, also after removal
+  std::string table;
+  std::string day;   // "YYYY-MM-DD", the store-local partition day
+  std::string path;  // relative to data_dir: "tables/orders/date=2026-11-21/part-000123.parquet"
+  uint64_t rows = 0;
+  uint64_t bytes = 0;  // file size
+  // Range of the table's time column in the file, µs since the epoch (a date
+  // column's day counts as its 00:00 UTC).
+  int64_t min_time_us = 0, max_time_us = 0;
+  uint64_t checksum = 0;   // XXH3-64 of the whole file
+  int schema_version = 0;  // the version the file was written with
+  int64_t created_us = 0;  // 0 in Commit() means "now"
+  bool operator==(const FileEntry&) const = default;
+};
+
+// A table and its latest schema.
+struct TableEntry {
+  std::string name;
+  int schema_version = 0;
+  Schema schema;
+  std::string time_column;
+};
+
+// Live files of one table and day, summed.
+struct DayStats {
+  std::string table, day;
+  uint64_t rows = 0, files = 0, bytes = 0;
+  int64_t min_time_us = 0, max_time_us = 0;
+};
+
+struct CatalogOptions {
+  int busy_timeout_ms = 5000;  // how long a write waits for another writer
+};
+
+class Catalog {
+ public:
+  // The schema version (PRAGMA user_version) this binary creates and
+  // understands; older catalogs are migrated forward on Open().
+  static constexpr int kFormatVersion = 1;
+  // PRAGMA application_id of a tillpipe catalog: "TPCA".
+  static constexpr int32_t kApplicationId = 0x54504341;
+
+  // Opens the database at `file`, creating it if missing (the directory must
+  // exist), in WAL mode with synchronous=FULL and foreign keys on, and
+  // migrates it to kFormatVersion. Refuses, naming the file: a file that is
+  // not a SQLite database (Corruption), a SQLite database that is not a
+  // tillpipe catalog, and a catalog written by a newer tillpipe
+  // (InvalidArgument).
+  static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file,
+                                               const CatalogOptions& options = {});
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  const std::filesystem::path& file() const { return file_; }
+
+  // --- tables and schema versions ---
+
+  // Registers `schema` (with its time column) as a new version of `table`
+  // when it differs from the latest one, creating the table at version 1.
+  // Returns the current version. Table names are [A-Za-z_][A-Za-z0-9_]{0,63};
+  // the time column must be a field of type timestamp or date; field names
+  // must be unique and non-empty.
+  Result<int> EnsureSchema(const std::string& table, const std::string& time_column,
+                           const Schema& schema);
+  // Every table with its latest schema, by name.
+  Result<std::vector<TableEntry>> Tables();
+  // One table with its latest schema; NotFound if unknown.
+  Result<TableEntry> Table(const std::string& table);
+  // Any version of a table's schema; NotFound if there is none.
+  Result<Schema> SchemaVersion(const std::string& table, int version);
+
+  // --- files and offsets ---
+
+  // In ONE transaction: removes the live files `removed` (by id), adds
+  // `added`, and, when `next_offset` is set, moves consumer `consumer`'s
+  // offset to it. Either all of it is durable when this returns OK, or none
+  // of it happened. Returns the ids given to `added`, in order.
+  //   InvalidArgument: a malformed entry (unknown table or schema version,
+  //     bad day, absolute path or "..", duplicate path, min > max time), a
+  //     value above INT64_MAX, a bad consumer name, or an offset below the
+  //     consumer's committed one (offsets never go backwards).
+  //   Conflict: a removed id that is not live (e.g. retention dropped its
+  //     day while a compaction ran).
+  //   Busy: another writer held the lock for longer than busy_timeout.
+  Result<std::vector<int64_t>> Commit(const std::vector<FileEntry>& added,
+                                      const std::vector<int64_t>& removed,
+                                      const std::string& consumer,
+                                      std::optional<uint64_t> next_offset);
+  // The committed offset (the next record to consume), or nullopt if the
+  // consumer never committed.
+  Result<std::optional<uint64_t>> ConsumerOffset(const std::string& consumer);
+
+  // Live files ordered by table, day, id. Empty `table` means every table;
+  // `from_day` and `to_day` ("YYYY-MM-DD", inclusive) bound the days when not
+  // empty.
+  Result<std::vector<FileEntry>> Files(const std::string& table = "",
+                                       const std::string& from_day = "",
+                                       const std::string& to_day = "");
+  // Per table and day (all tables if `table` is empty): rows, files, bytes,
+  // time range of the live files, ordered by table and day.
+  Result<std::vector<DayStats>> Days(const std::string& table = "");
+
+  // Retention: in one transaction removes every live file of `table` whose
+  // day is before `day` and returns them, so the caller deletes the files
+  // once this has returned (readers holding them may still be reading).
+  Result<std::vector<FileEntry>> DropDaysBefore(const std::string& table, const std::string& day);
+
+  // Writes a consistent copy of the catalog (as of one snapshot) to `dest`,
+  // which must not exist, while writers go on: for `tillpipe backup`. The copy
+  // is compact (VACUUM INTO) and opens as a catalog like the original.
+  Status SnapshotTo(const std::filesystem::path& dest);
+
+  // SQLite's integrity_check and foreign_key_check: empty when all is well,
+  // else one line per problem (for `tillpipe check`).
+  Result<std::vector<std::string>> IntegrityCheck();
+
+ private:
+  Catalog(std::filesystem::path file, std::unique_ptr<catalog_internal::Db> db);
+  Status Migrate();
+
+  const std::filesystem::path file_;
+  std::mutex mu_;
+  std::unique_ptr<catalog_internal::Db> db_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace tp::storage

@@ -1,0 +1,167 @@
+#include "storage/catalog_db.h"
+
+namespace tp::storage::catalog_internal {
+
+// --- Stmt -------------------------------------------------------------------
+
+Stmt::~Stmt() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Stmt& Stmt::Bind(int index, int64_t v) {
+  sqlite3_bind_int64(stmt_, index, v);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int index, std::string_view v) {
+  sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+Result<bool> Stmt::Step(std::string_view what) {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->Error(rc, what);
+}
+
+Status Stmt::Run(std::string_view what) {
+  for (;;) {
+    auto r = Step(what);
+    if (!r.ok()) return r.status();
+    if (!*r) return Status::OK();
+  }
+}
+
+std::string Stmt::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  if (p == nullptr) return std::string();
+  return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+}
+
+// --- Db ---------------------------------------------------------------------
+
+Result<std::unique_ptr<Db>> Db::Open(const std::filesystem::path& file, int busy_timeout_ms) {
+  sqlite3* handle = nullptr;
+  // NOMUTEX: the Catalog's own mutex serializes use of the connection.
+  int rc =
+      sqlite3_open_v2(file.c_str(), &handle,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Db> db(new Db(file, handle));
+  if (rc != SQLITE_OK) {
+    if (handle == nullptr) return Status::IOError("catalog " + file.string() + ": out of memory");
+    return db->Error(rc, "cannot open");
+  }
+  sqlite3_extended_result_codes(handle, 1);
+  sqlite3_busy_timeout(handle, busy_timeout_ms);
+  return db;
+}
+
+Db::~Db() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  // close_v2 checkpoints the WAL (and removes it) when this is the last
+  // connection; an error here leaves a WAL that the next open replays.
+  sqlite3_close_v2(db_);
+}
+
+std::string Db::Where(std::string_view what) const {
+  return "catalog " + file_.string() + ": " + std::string(what);
+}
+
+Status Db::Error(int rc, std::string_view what) const {
+  std::string msg = Where(what) + ": " + sqlite3_errmsg(db_);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Busy(msg + " (another connection holds the catalog's write lock; retry)");
+    case SQLITE_FULL:
+      return Status::NoSpace(msg);
+    case SQLITE_NOTADB:
+      return Status::Corruption(msg +
+                                " (not a SQLite database, or its header is damaged; restore "
+                                "the catalog from a backup)");
+    case SQLITE_CORRUPT:
+      return Status::Corruption(msg + " (restore the catalog from a backup)");
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+    case SQLITE_TOOBIG:
+      return Status::InvalidArgument(msg);
+    default:
+      return Status::IOError(msg);
+  }
+}
+
+Status Db::Exec(const char* sql, std::string_view what) {
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, what);
+  return Status::OK();
+}
+
+Result<Stmt> Db::Prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return Stmt(this, it->second);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = Error(rc, "preparing \"" + std::string(sql) + "\"");
+    sqlite3_finalize(stmt);
+    return s;
+  }
+  cache_.emplace(std::string(sql), stmt);
+  return Stmt(this, stmt);
+}
+
+Result<int64_t> Db::QueryInt(const char* sql, std::string_view what) {
+  auto st = Prepare(sql);
+  if (!st.ok()) return st.status();
+  auto row = st->Step(what);
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::IOError(Where(what) + ": no result");
+  return st->Int64(0);
+}
+
+Result<std::string> Db::QueryText(const char* sql, std::string_view what) {
+  auto st = Prepare(sql);
+  if (!st.ok()) return st.status();
+  auto row = st->Step(what);
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::IOError(Where(what) + ": no result");
+  return st->Text(0);
+}
+
+// --- transactions -----------------------------------------------------------
+
+Status WriteTxn::Begin() {
+  Status s = db_->Exec("BEGIN IMMEDIATE", "starting a write transaction");
+  open_ = s.ok();
+  return s;
+}
+
+Status WriteTxn::Commit() {
+  Status s = db_->Exec("COMMIT", "committing");
+  if (s.ok()) open_ = false;
+  return s;
+}
+
+WriteTxn::~WriteTxn() {
+  // After some errors (SQLITE_FULL, SQLITE_IOERR) SQLite has already rolled
+  // back; ROLLBACK then fails harmlessly.
+  if (open_) (void)db_->Exec("ROLLBACK", "rolling back");
+}
+
+Status ReadTxn::Begin() {
+  Status s = db_->Exec("BEGIN DEFERRED", "starting a read transaction");
+  open_ = s.ok();
+  return s;
+}
+
+ReadTxn::~ReadTxn() {
+  if (open_) (void)db_->Exec("COMMIT", "ending a read transaction");
+}
+
+}  // namespace tp::storage::catalog_internal
