@@ -26,6 +26,11 @@ using config_internal::ValidName;
 
 std::string ColumnSpec::TypeName() const { return config_internal::TypeName(*this); }
 
+storage::LogicalType ColumnSpec::Type() const {
+  return kind == TypeKind::kDecimal ? storage::LogicalType::Decimal(precision, scale)
+                                    : storage::LogicalType::Of(kind);
+}
+
 const TableSpec* Config::FindTable(std::string_view name) const {
   for (const TableSpec& t : tables) {
     if (t.name == name) return &t;

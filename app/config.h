@@ -14,11 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "storage/types.h"
 #include "stream/status.h"
 
 namespace tp::app {
 
-enum class TypeKind { kBool, kInt32, kInt64, kFloat64, kDecimal, kString, kDate, kTimestamp };
+// Column types are storage's (storage/types.h); the config names them.
+using TypeKind = storage::TypeId;
 
 struct ColumnSpec {
   std::string name;
@@ -27,6 +29,7 @@ struct ColumnSpec {
   int scale = 0;      // decimal only, 0..precision
   bool nullable = false;
   std::string TypeName() const;  // canonical: "decimal(12,2)", "timestamp", ...
+  storage::LogicalType Type() const;
 };
 
 struct TableSpec {

@@ -36,6 +36,16 @@ void Column::AppendString(std::string_view v) {
   ++size_;
 }
 
+void Column::AppendFrom(const Column& src, size_t row) {
+  assert(src.type_ == type_);
+  if (src.IsNull(row)) return AppendNull();
+  if (type_.id == TypeId::kString) return AppendString(src.GetString(row));
+  const size_t w = FixedWidth(type_.id);
+  fixed_.append(src.fixed_.data() + row * w, w);
+  if (!validity_.empty()) validity_.push_back(1);
+  ++size_;
+}
+
 void Column::Reserve(size_t rows) {
   if (type_.id == TypeId::kString) {
     offsets_.reserve(rows + 1);

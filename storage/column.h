@@ -29,6 +29,8 @@ class Column {
   void AppendInt64(int64_t v) { AppendFixed<int64_t>(v); }  // int64, decimal, timestamp
   void AppendDouble(double v) { AppendFixed<double>(v); }
   void AppendString(std::string_view v);
+  // Appends row `row` of `src`, which has the same type.
+  void AppendFrom(const Column& src, size_t row);
   void Reserve(size_t rows);
 
   // NULLs: validity_ is empty while every value is valid.

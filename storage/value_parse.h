@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "stream/status.h"
@@ -24,8 +25,17 @@ struct CivilTime {
 // beyond microseconds are truncated.
 Result<CivilTime> ParseIsoDateTime(std::string_view text);
 
+// Division rounding toward negative infinity (for times before 1970).
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
 // Days since 1970-01-01 of a proleptic Gregorian date (any year).
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+// The proleptic Gregorian date of a day number (inverse of DaysFromCivil).
+void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
+// "YYYY-MM-DD" of a day number.
+std::string FormatDate(int64_t days);
 // Microseconds since the epoch of the civil time read as UTC, then minus its
 // offset when it has one.
 int64_t CivilToUtcMicros(const CivilTime& t);

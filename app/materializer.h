@@ -1,0 +1,95 @@
+// The materializer: the stream consumer that turns raw records into typed
+// rows in date-partitioned Parquet part files, exactly once.
+//
+// It reads the log from the offset committed in the catalog, decodes each
+// record with its table's RecordDecoder into a per-table, per-day tail (the
+// day is the store-local day of the table's time column), and flushes the
+// tails to part files when enough rows are buffered, when flush_interval
+// has passed, or at shutdown. A flush writes and fsyncs every part file
+// first, then registers all of them and advances the offset in ONE catalog
+// transaction: after a crash the catalog names exactly the files that hold
+// the records before its offset, and anything written after it is an
+// unregistered file that Open() deletes before replaying from the log.
+//
+// Records that cannot be decoded go to the `_rejected` table with their
+// table, offset, field, reason and raw JSON; nothing is dropped silently.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "storage/catalog.h"
+#include "storage/types.h"
+#include "stream/log.h"
+#include "stream/status.h"
+
+namespace tp::app {
+
+struct MaterializedTable {
+  std::string name;
+  storage::Schema schema;
+  std::vector<std::string> paths;  // JSON path per column; empty = the column name
+  std::string time_column;         // a timestamp or date column of the schema
+};
+
+struct MaterializerOptions {
+  std::filesystem::path data_dir;
+  std::string timezone = "UTC";
+  std::vector<MaterializedTable> tables;
+  uint64_t flush_rows = 250000;  // buffered rows (all tables) that trigger a flush
+  std::chrono::milliseconds flush_interval{10000};
+  int zstd_level = 3;
+  std::string consumer = "materializer";  // name in the catalog and the log
+  std::function<void(std::string_view)> info_log;
+};
+
+struct MaterializerStats {
+  uint64_t next_offset = 0;      // first log offset not yet in a committed file
+  uint64_t buffered_rows = 0;    // decoded, waiting for the next flush
+  uint64_t rows_written = 0;     // since open
+  uint64_t rows_rejected = 0;    // since open
+  uint64_t files_written = 0;    // since open
+  uint64_t flushes = 0;
+  int64_t last_flush_us = 0;     // wall clock of the last successful flush
+};
+
+class Materializer {
+ public:
+  static constexpr const char* kRejectedTable = "_rejected";
+
+  // Registers the tables' schemas in the catalog, removes part files the
+  // catalog does not know (left by a crash mid-flush) and finds where to
+  // resume in the log. `log` and `catalog` must outlive the materializer.
+  static Result<std::unique_ptr<Materializer>> Open(MaterializerOptions options, stream::Log* log,
+                                                    storage::Catalog* catalog);
+  ~Materializer();  // Stop()s
+
+  // Reads every durable record after the current position into the tails,
+  // flushing whenever flush_rows is reached. Then flushes if `force`, or if
+  // flush_interval has passed since the last flush.
+  Status Poll(bool force);
+
+  // Runs Poll in a background thread every `period` until Stop(), which
+  // does a final Poll(force = true).
+  void Start(std::chrono::milliseconds period = std::chrono::milliseconds(200));
+  Status Stop();
+
+  MaterializerStats Stats() const;
+  // The schema of the _rejected table.
+  static storage::Schema RejectedSchema();
+
+  struct Impl;
+
+ private:
+  explicit Materializer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tp::app
