@@ -51,13 +51,14 @@ namespace {
 
 using Section = std::pair<std::string, std::vector<std::string>>;
 
-const std::vector<std::string> kRootKeys = {"data_dir", "timezone", "http",
-                                            "auth",     "stream",   "tables"};
+const std::vector<std::string> kRootKeys = {"data_dir", "timezone", "http",   "auth",
+                                            "stream",   "storage",  "tables"};
 const std::vector<Section> kSections = {
     {"http", {"listen", "max_body"}},
     {"auth", {"ingest_tokens"}},
     {"stream",
      {"fsync", "fsync_interval", "segment_size", "retention", "min_free", "idempotency_window"}},
+    {"storage", {"flush_rows", "flush_interval", "zstd_level"}},
 };
 const std::vector<std::string> kTableKeys = {"time", "columns"};
 const std::vector<std::string> kColumnKeys = {"type", "nullable"};
@@ -132,7 +133,7 @@ class Loader {
         LoadDataDir(*node);
       } else if (k == "timezone") {
         LoadTimezone(*node);
-      } else if (k == "http" || k == "auth" || k == "stream") {
+      } else if (k == "http" || k == "auth" || k == "stream" || k == "storage") {
         LoadSection(k, *node);
       } else if (k == "tables") {
         LoadTables(*node);
@@ -260,6 +261,15 @@ class Loader {
       } else if (path == "stream.idempotency_window") {
         LoadSeconds(*value, path, std::chrono::minutes(1), std::chrono::hours(30 * 24), "1m..30d",
                     config_.stream.idempotency_window);
+      } else if (path == "storage.flush_rows") {
+        LoadInteger(*value, path, 1, 100'000'000, config_.storage.flush_rows);
+      } else if (path == "storage.flush_interval") {
+        LoadDuration(*value, path, std::chrono::milliseconds(10), std::chrono::hours(1), "10ms..1h",
+                     config_.storage.flush_interval);
+      } else if (path == "storage.zstd_level") {
+        int64_t level = config_.storage.zstd_level;
+        LoadInteger(*value, path, 1, 19, level);
+        config_.storage.zstd_level = static_cast<int>(level);
       }
     }
   }
@@ -274,6 +284,22 @@ class Loader {
     }
     config_.http.listen_host = r->first;
     config_.http.listen_port = r->second;
+  }
+
+  template <typename T>
+  void LoadInteger(const toml::node& n, const std::string& path, int64_t min, int64_t max, T& out) {
+    const auto* i = n.as_integer();
+    if (!i) {
+      Error(n, path + ": must be a whole number (" + std::to_string(min) + ".." +
+                   std::to_string(max) + "), not " + Describe(n));
+      return;
+    }
+    if (i->get() < min || i->get() > max) {
+      Error(n, path + ": " + std::to_string(i->get()) + " is out of range; use " +
+                   std::to_string(min) + ".." + std::to_string(max));
+      return;
+    }
+    out = static_cast<T>(i->get());
   }
 
   void LoadSize(const toml::node& n, const std::string& path, uint64_t min, uint64_t max,

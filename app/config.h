@@ -62,6 +62,12 @@ struct Config {
     std::chrono::seconds idempotency_window{24 * 3600};
   } stream;
 
+  struct Storage {
+    uint64_t flush_rows = 250000;  // buffered rows (all tables) that trigger writing part files
+    std::chrono::milliseconds flush_interval{10000};  // ... or this long after the last write
+    int zstd_level = 3;
+  } storage;
+
   std::vector<TableSpec> tables;
 
   const TableSpec* FindTable(std::string_view name) const;

@@ -56,6 +56,15 @@ min_free = "1GiB"
 # stored twice (1m..30d).
 idempotency_window = "24h"
 
+[storage]
+# Decoded rows are buffered and written to Parquet part files (one per table
+# and day) when this many rows are waiting, or flush_interval after the last
+# write, or at shutdown. Until then they are safe in the log.
+flush_rows = 250000
+flush_interval = "10s"
+# zstd compression level of the Parquet pages (1..19; higher is smaller and slower).
+zstd_level = 3
+
 # Tables. Each [tables.NAME] has a time column (a timestamp or date column;
 # it picks the day partition) and its columns in order. A column is a type,
 # or { type = "...", nullable = true } when it may be missing or null.

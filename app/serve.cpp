@@ -9,7 +9,9 @@
 
 #include "app/config.h"
 #include "app/data_dir_lock.h"
+#include "app/materializer.h"
 #include "app/stream_backend.h"
+#include "storage/catalog.h"
 #include "stream/log.h"
 #include "web/http_server.h"
 
@@ -21,6 +23,22 @@ void Say(std::string_view line) {
   std::string s = "tillpipe: " + std::string(line) + "\n";
   std::fwrite(s.data(), 1, s.size(), stderr);
   std::fflush(stderr);
+}
+
+// The tables of the config as the materializer sees them.
+std::vector<MaterializedTable> TablesOf(const Config& config) {
+  std::vector<MaterializedTable> out;
+  for (const TableSpec& t : config.tables) {
+    MaterializedTable m;
+    m.name = t.name;
+    m.time_column = t.time_column;
+    for (const ColumnSpec& c : t.columns) {
+      m.schema.fields.push_back(storage::Field{c.name, c.Type(), c.nullable});
+      m.paths.push_back(c.name);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 Result<stream::FsyncMode> ParseFsync(const std::string& s) {
@@ -110,7 +128,30 @@ int RunServe(const ServeOptions& options) {
   Say("stream ready: offsets " + std::to_string(stats.start_offset) + ".." +
       std::to_string(stats.end_offset) + ", " + std::to_string(stats.segments) + " segment(s), fsync " +
       config.stream.fsync);
+  // The tables: catalog, then the materializer catching up with the log.
+  auto catalog = storage::Catalog::Open(config.data_dir / "catalog.sqlite");
+  if (!catalog.ok()) {
+    Say("cannot open the catalog: " + catalog.status().message());
+    (*server)->Stop();
+    return 1;
+  }
+  MaterializerOptions mat_options;
+  mat_options.data_dir = config.data_dir;
+  mat_options.timezone = config.timezone;
+  mat_options.tables = TablesOf(config);
+  mat_options.flush_rows = config.storage.flush_rows;
+  mat_options.flush_interval = config.storage.flush_interval;
+  mat_options.zstd_level = config.storage.zstd_level;
+  mat_options.info_log = [](std::string_view line) { Say(line); };
+  auto materializer = Materializer::Open(mat_options, log->get(), catalog->get());
+  if (!materializer.ok()) {
+    Say("cannot start the materializer: " + materializer.status().message());
+    (*server)->Stop();
+    return 1;
+  }
+  (*materializer)->Start();
   backend.Attach(log->get());
+  backend.AttachTables(materializer->get(), catalog->get());
   sd_notify(0, "READY=1");
 
   for (;;) {
@@ -128,6 +169,12 @@ int RunServe(const ServeOptions& options) {
   // log closes; the server's io threads are gone before the log is.
   (*server)->Stop();
   backend.Detach();
+  // The final flush writes what is buffered, so a clean stop leaves every
+  // acknowledged record in the tables.
+  if (Status s = (*materializer)->Stop(); !s.ok()) {
+    Say("final flush failed (the records stay in the log and are written on the next start): " +
+        s.message());
+  }
   (*log)->Close();
   Say("stopped cleanly at offset " + std::to_string((*log)->Stats().end_offset));
   return 0;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/materializer.h"
+
 namespace tp::app {
 
 using json = nlohmann::json;
@@ -19,7 +21,15 @@ StreamBackend::StreamBackend(const Config& config) : config_(config) {
 }
 
 void StreamBackend::Attach(stream::Log* log) { log_.store(log); }
-void StreamBackend::Detach() { log_.store(nullptr); }
+void StreamBackend::AttachTables(const Materializer* materializer, storage::Catalog* catalog) {
+  materializer_.store(materializer);
+  catalog_.store(catalog);
+}
+void StreamBackend::Detach() {
+  log_.store(nullptr);
+  materializer_.store(nullptr);
+  catalog_.store(nullptr);
+}
 bool StreamBackend::Ready() const { return log_.load() != nullptr; }
 
 bool StreamBackend::HasTable(std::string_view table) const {
@@ -169,6 +179,21 @@ std::string StreamBackend::StatusJson() const {
     j["stream"] = nullptr;
     j["consumers"] = json::array();
   }
+  if (const Materializer* m = materializer_.load()) {
+    MaterializerStats ms = m->Stats();
+    stream::Log* log = log_.load();
+    uint64_t end = log ? log->Stats().end_offset : ms.next_offset;
+    j["materializer"] = {{"next_offset", ms.next_offset},
+                         {"lag_records", end > ms.next_offset ? end - ms.next_offset : 0},
+                         {"buffered_rows", ms.buffered_rows},
+                         {"rows_written", ms.rows_written},
+                         {"rows_rejected", ms.rows_rejected},
+                         {"files_written", ms.files_written},
+                         {"flushes", ms.flushes},
+                         {"last_flush_us", ms.last_flush_us}};
+  } else {
+    j["materializer"] = nullptr;
+  }
   return j.dump() + "\n";
 }
 
@@ -180,10 +205,29 @@ std::string StreamBackend::TablesJson() const {
       cols.push_back({{"name", c.name}, {"type", c.TypeName()}, {"nullable", c.nullable}});
     }
     const auto& ctr = counters_.at(t.name);
-    tables.push_back({{"name", t.name},
-                      {"time_column", t.time_column},
-                      {"columns", cols},
-                      {"ingested_records", ctr->records.load()}});
+    json entry = {{"name", t.name},
+                  {"time_column", t.time_column},
+                  {"columns", cols},
+                  {"ingested_records", ctr->records.load()}};
+    // Per store-local day: what the committed part files hold.
+    uint64_t rows = 0, files = 0, bytes = 0;
+    json days = json::array();
+    if (storage::Catalog* catalog = catalog_.load()) {
+      auto stats = catalog->Days(t.name);
+      if (stats.ok()) {
+        for (const auto& d : *stats) {
+          days.push_back({{"day", d.day}, {"rows", d.rows}, {"files", d.files}, {"bytes", d.bytes}});
+          rows += d.rows;
+          files += d.files;
+          bytes += d.bytes;
+        }
+      }
+    }
+    entry["rows"] = rows;
+    entry["files"] = files;
+    entry["bytes"] = bytes;
+    entry["days"] = days;
+    tables.push_back(std::move(entry));
   }
   return json{{"tables", tables}}.dump() + "\n";
 }

@@ -10,10 +10,13 @@
 #include <string>
 
 #include "app/config.h"
+#include "storage/catalog.h"
 #include "stream/log.h"
 #include "web/backend.h"
 
 namespace tp::app {
+
+class Materializer;
 
 class StreamBackend : public web::Backend {
  public:
@@ -22,6 +25,9 @@ class StreamBackend : public web::Backend {
   // Attaches the recovered log; from then on Ready() is true. `log` must
   // outlive the backend's use (Detach() before closing it).
   void Attach(stream::Log* log);
+  // Adds the materializer's progress and the catalog's files to status and
+  // tables. Both must outlive the backend's use (Detach() first).
+  void AttachTables(const Materializer* materializer, storage::Catalog* catalog);
   void Detach();
 
   bool Ready() const override;
@@ -45,6 +51,8 @@ class StreamBackend : public web::Backend {
   const Config& config_;
   std::map<std::string, std::unique_ptr<TableCounters>, std::less<>> counters_;
   std::atomic<stream::Log*> log_{nullptr};
+  std::atomic<const Materializer*> materializer_{nullptr};
+  std::atomic<storage::Catalog*> catalog_{nullptr};
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   // Ingest rate over the last kRateWindow whole seconds.
