@@ -2,6 +2,7 @@
 // rows as JSON: {"columns":[...],"rows":[[...],...]}. Values are DuckDB's JSON
 // renderings (big integers and decimals as strings, so nothing is rounded).
 // Usage: node duckdb_query.mjs "SQL" ["SQL" ...]   (exit 1 with the error on stderr)
+// DUCKDB_DATABASE=FILE uses that database file instead of memory.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const statements = process.argv.slice(2);
@@ -10,7 +11,7 @@ if (statements.length === 0) {
   process.exit(2);
 }
 try {
-  const db = await DuckDBInstance.create(':memory:');
+  const db = await DuckDBInstance.create(process.env.DUCKDB_DATABASE || ':memory:');
   const conn = await db.connect();
   let reader = null;
   for (const sql of statements) reader = await conn.runAndReadAll(sql);
