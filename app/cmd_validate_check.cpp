@@ -3,6 +3,8 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "storage/catalog.h"
+#include "storage/check_tables.h"
 #include "stream/log.h"
 
 namespace tp::app {
@@ -46,15 +48,30 @@ int RunCheck(const std::string& data_dir) {
     std::cerr << "tillpipe check: " << report.status().ToString() << "\n";
     return 1;
   }
+  std::vector<std::string> problems = report->problems;
   std::cout << "stream: " << report->segments << " segment(s), " << report->batches
             << " batches, " << report->records << " records\n";
-  for (const auto& p : report->problems) std::cout << "problem: " << p << "\n";
-  if (!report->problems.empty()) {
-    std::cout << report->problems.size() << " problem(s) found in " << dir.string() << "\n"
-              << "A torn tail is cut automatically on the next start. For damage inside the "
-                 "log: restore the stream directory from a backup, or, to start without the "
-                 "damaged part, move the named segment and every later one out of "
-              << dir.string() << " (their records are then gone from the log).\n";
+  const auto catalog_file = std::filesystem::path(data_dir) / "catalog.sqlite";
+  if (std::filesystem::exists(catalog_file, ec)) {
+    auto catalog = storage::Catalog::Open(catalog_file);
+    if (!catalog.ok()) {
+      problems.push_back("catalog: " + catalog.status().message());
+    } else {
+      auto tables = storage::CheckTables(data_dir, **catalog);
+      std::cout << "tables: " << tables.files << " part file(s), " << tables.rows << " rows, "
+                << tables.bytes << " bytes\n";
+      problems.insert(problems.end(), tables.problems.begin(), tables.problems.end());
+    }
+  }
+  for (const auto& p : problems) std::cout << "problem: " << p << "\n";
+  if (!problems.empty()) {
+    std::cout << problems.size() << " problem(s) found in " << data_dir << "\n";
+    if (!report->problems.empty()) {
+      std::cout << "A torn tail of the log is cut automatically on the next start. For damage "
+                   "inside the log: restore the stream directory from a backup, or, to start "
+                   "without the damaged part, move the named segment and every later one out of "
+                << dir.string() << " (their records are then gone from the log).\n";
+    }
     return 1;
   }
   std::cout << "OK\n";

@@ -289,6 +289,22 @@ std::string StreamBackend::MetricsText() const {
     sample("tillpipe_disk_free_bytes", s.free_bytes);
     family("tillpipe_disk_low", "gauge", "1 while free space is below stream.min_free.");
     sample("tillpipe_disk_low", s.disk_low ? 1 : 0);
+    if (const Materializer* mat = materializer_.load()) {
+      MaterializerStats ms = mat->Stats();
+      family("tillpipe_materializer_lag_records", "gauge",
+             "Log records not yet in committed Parquet files.");
+      sample("tillpipe_materializer_lag_records",
+             s.end_offset > ms.next_offset ? s.end_offset - ms.next_offset : 0);
+      family("tillpipe_materializer_rows_written_total", "counter",
+             "Rows written to table part files since start.");
+      sample("tillpipe_materializer_rows_written_total", ms.rows_written);
+      family("tillpipe_materializer_rows_rejected_total", "counter",
+             "Records sent to _rejected since start.");
+      sample("tillpipe_materializer_rows_rejected_total", ms.rows_rejected);
+      family("tillpipe_materializer_files_written_total", "counter",
+             "Parquet part files written since start.");
+      sample("tillpipe_materializer_files_written_total", ms.files_written);
+    }
     family("tillpipe_consumer_lag_records", "gauge", "Records a consumer has yet to read.");
     for (const auto& c : log->Consumers()) {
       sample("tillpipe_consumer_lag_records{consumer=\"" + c.name + "\"}", c.lag);

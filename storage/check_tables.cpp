@@ -1,0 +1,81 @@
+#include "storage/check_tables.h"
+
+#include <xxhash.h>
+
+#include <fstream>
+#include <set>
+
+namespace tp::storage {
+
+Result<uint64_t> FileChecksum(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::IOError("cannot read " + file.string());
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    XXH3_64bits_update(state, buf.data(), static_cast<size_t>(in.gcount()));
+  }
+  uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
+}
+
+TablesCheckReport CheckTables(const std::filesystem::path& data_dir, Catalog& catalog) {
+  TablesCheckReport r;
+  auto integrity = catalog.IntegrityCheck();
+  if (!integrity.ok()) {
+    r.problems.push_back("catalog: " + integrity.status().message());
+  } else {
+    for (const auto& p : *integrity) r.problems.push_back("catalog: " + p);
+  }
+  auto files = catalog.Files();
+  if (!files.ok()) {
+    r.problems.push_back("catalog: cannot list files: " + files.status().message());
+    return r;
+  }
+  std::set<std::string> known;
+  for (const FileEntry& f : *files) {
+    known.insert(f.path);
+    ++r.files;
+    r.rows += f.rows;
+    r.bytes += f.bytes;
+    const auto path = data_dir / f.path;
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) {
+      r.problems.push_back(f.path + ": missing (" + std::to_string(f.rows) + " rows of " + f.table +
+                           " on " + f.day + "); restore it from a backup");
+      continue;
+    }
+    if (size != f.bytes) {
+      r.problems.push_back(f.path + ": " + std::to_string(size) + " bytes, the catalog says " +
+                           std::to_string(f.bytes) + "; the file was changed or truncated");
+      continue;
+    }
+    auto sum = FileChecksum(path);
+    if (!sum.ok()) {
+      r.problems.push_back(f.path + ": " + sum.status().message());
+    } else if (*sum != f.checksum) {
+      r.problems.push_back(f.path + ": checksum mismatch; the file's bytes changed since it was "
+                           "written (disk damage?); restore it from a backup");
+    }
+  }
+  std::error_code ec;
+  const auto tables = data_dir / "tables";
+  if (std::filesystem::exists(tables, ec)) {
+    for (auto it = std::filesystem::recursive_directory_iterator(tables, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file() || it->path().extension() != ".parquet") continue;
+      std::string rel = std::filesystem::relative(it->path(), data_dir).string();
+      if (!known.count(rel)) {
+        r.problems.push_back(rel + ": not in the catalog (left by an interrupted flush; the next "
+                             "start removes it and rewrites its rows from the log)");
+      }
+    }
+  }
+  return r;
+}
+
+}  // namespace tp::storage
