@@ -61,7 +61,7 @@ const std::vector<Section> kSections = {
     {"storage", {"flush_rows", "flush_interval", "zstd_level"}},
 };
 const std::vector<std::string> kTableKeys = {"time", "columns"};
-const std::vector<std::string> kColumnKeys = {"type", "nullable"};
+const std::vector<std::string> kColumnKeys = {"type", "nullable", "from"};
 const std::vector<std::string> kFsyncModes = {"group", "interval", "off"};
 
 struct Pos {
@@ -583,6 +583,19 @@ class Loader {
           } else {
             Error(*v, path + ".nullable: must be true or false, not " + Describe(*v));
             ok = false;
+          }
+        } else if (k->str() == "from") {
+          const std::string* from = ExpectString(*v, path + ".from", "\"customer.city\"");
+          if (!from) {
+            ok = false;
+          } else if (from->empty() || from->front() == '.' || from->back() == '.' ||
+                     from->find("..") != std::string::npos) {
+            Error(*v, path + ".from: " + Quote(*from) +
+                          " is not a JSON path; name the field, with dots for nested objects, "
+                          "e.g. \"customer.city\"");
+            ok = false;
+          } else {
+            col.from = *from;
           }
         } else {
           UnknownKey(*k, "in " + path, kColumnKeys);

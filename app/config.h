@@ -28,6 +28,7 @@ struct ColumnSpec {
   int precision = 0;  // decimal only, 1..18
   int scale = 0;      // decimal only, 0..precision
   bool nullable = false;
+  std::string from;   // JSON path the column reads ("customer.city"); empty = the column's name
   std::string TypeName() const;  // canonical: "decimal(12,2)", "timestamp", ...
   storage::LogicalType Type() const;
 };

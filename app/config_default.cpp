@@ -67,7 +67,8 @@ zstd_level = 3
 
 # Tables. Each [tables.NAME] has a time column (a timestamp or date column;
 # it picks the day partition) and its columns in order. A column is a type,
-# or { type = "...", nullable = true } when it may be missing or null.
+# or { type = "...", nullable = true } when it may be missing or null; add
+# from = "a.b" to read a field with another name or nested in an object.
 # Types: bool, int32, int64, float64, decimal(p,s) (p = 1..18, s = 0..p),
 # string, date, timestamp. Names: lowercase letters, digits and _; table
 # names starting with _ are reserved for tillpipe (like _rejected).

@@ -34,7 +34,7 @@ std::vector<MaterializedTable> TablesOf(const Config& config) {
     m.time_column = t.time_column;
     for (const ColumnSpec& c : t.columns) {
       m.schema.fields.push_back(storage::Field{c.name, c.Type(), c.nullable});
-      m.paths.push_back(c.name);
+      m.paths.push_back(c.from.empty() ? c.name : c.from);
     }
     out.push_back(std::move(m));
   }

@@ -718,3 +718,37 @@ TEST_F(ConfigEnvironment, OverriddenValuesHaveNoPlaceInTheFile) {
 
 }  // namespace
 }  // namespace tp::app
+
+namespace tp::app {
+namespace {
+
+TEST(ConfigFrom, ColumnsCanReadNestedOrRenamedFields) {
+  auto load = LoadConfigText(R"(
+[tables.orders]
+time = "at"
+[tables.orders.columns]
+city = { type = "string", nullable = true, from = "customer.city" }
+at = { type = "timestamp", from = "purchased_at" }
+bad = { type = "string", from = "a..b" }
+)",
+                             "t.toml");
+  ASSERT_EQ(load.errors.size(), 1u);
+  EXPECT_EQ(load.errors[0].line, 7);
+  EXPECT_EQ(load.errors[0].column, 33);  // the value's opening quote
+  EXPECT_NE(load.errors[0].message.find("is not a JSON path"), std::string::npos)
+      << load.errors[0].message;
+  load = LoadConfigText(R"(
+[tables.orders]
+time = "at"
+[tables.orders.columns]
+city = { type = "string", nullable = true, from = "customer.city" }
+at = { type = "timestamp", from = "purchased_at" }
+)",
+                        "t.toml");
+  ASSERT_TRUE(load.config) << load.errors[0].ToString();
+  EXPECT_EQ(load.config->tables[0].columns[0].from, "customer.city");
+  EXPECT_EQ(load.config->tables[0].columns[1].from, "purchased_at");
+}
+
+}  // namespace
+}  // namespace tp::app

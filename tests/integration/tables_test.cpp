@@ -166,3 +166,36 @@ TEST(Tables, CheckFindsDamagedMissingAndStrayPartFiles) {
 
 }  // namespace
 }  // namespace tp::testing
+
+namespace tp::testing {
+namespace {
+
+TEST(Tables, FromReadsNestedAndRenamedFields) {
+  TempDir tmp;
+  ServerProcess server(tmp.path(), R"toml(
+[tables.orders]
+time = "at"
+[tables.orders.columns]
+order_id = "string"
+city = { type = "string", nullable = true, from = "customer.city" }
+at = { type = "timestamp", from = "purchased_at" }
+)toml");
+  ASSERT_TRUE(server.Start()) << server.log();
+  web::HttpClient client(server.Url());
+  ASSERT_EQ(client.Post("/api/v1/ingest/orders",
+                        R"({"order_id":"a","customer":{"city":"Belém","id":7},"purchased_at":"2026-11-21T10:00:00Z"})"
+                        "\n"
+                        R"({"order_id":"b","purchased_at":"2026-11-21T11:00:00Z"})")
+                ->status,
+            200);
+  ASSERT_EQ(server.Stop(), 0);
+  auto j = DuckDb("SELECT order_id, city, epoch(\"at\")::BIGINT::VARCHAR FROM read_parquet('" +
+                  (server.data_dir() / "tables" / "orders" / "*" / "*.parquet").string() +
+                  "') ORDER BY order_id");
+  ASSERT_FALSE(j.contains("error")) << j.dump();
+  EXPECT_EQ(j["rows"], (json::array({json::array({"a", "Belém", "1795255200"}),
+                                     json::array({"b", nullptr, "1795258800"})})));
+}
+
+}  // namespace
+}  // namespace tp::testing
