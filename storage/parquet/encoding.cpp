@@ -5,6 +5,8 @@
 #include <bit>
 #include <cstring>
 
+#include "storage/parquet/thrift_compact.h"
+
 namespace tp::storage::parquet {
 
 namespace {
@@ -248,6 +250,89 @@ Status DecodeDictionaryIndices(std::string_view data, size_t n, std::vector<uint
   if (bit_width > 32) return Status::Corruption("dictionary indices: bit width > 32");
   indices->resize(n);
   return RleBitPackedDecode(data.substr(1), bit_width, n, indices->data());
+}
+
+// ---- DELTA_BINARY_PACKED ----------------------------------------------------------------
+
+namespace {
+
+Status ReadUleb(std::string_view data, size_t* pos, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (*pos >= data.size())
+      return Status::Corruption("DELTA_BINARY_PACKED: data ends in a varint");
+    uint8_t b = static_cast<uint8_t>(data[(*pos)++]);
+    if (shift == 63 && (b & 0x7E) != 0) break;  // more than 64 bits
+    *v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) return Status::OK();
+  }
+  return Status::Corruption("DELTA_BINARY_PACKED: varint longer than 64 bits");
+}
+
+uint64_t UnZigZag(uint64_t v) { return (v >> 1) ^ (~(v & 1) + 1); }
+
+}  // namespace
+
+Status DeltaBinaryPackedDecode(std::string_view data, size_t n, int64_t* out, size_t* consumed) {
+  size_t pos = 0;
+  uint64_t block_size, miniblocks, total, first;
+  PQ_RETURN_IF_ERROR(ReadUleb(data, &pos, &block_size));
+  PQ_RETURN_IF_ERROR(ReadUleb(data, &pos, &miniblocks));
+  PQ_RETURN_IF_ERROR(ReadUleb(data, &pos, &total));
+  PQ_RETURN_IF_ERROR(ReadUleb(data, &pos, &first));
+  // Block size a multiple of 128, miniblock size a multiple of 32 (the spec);
+  // the upper bound only keeps the arithmetic below far from overflow.
+  if (block_size == 0 || block_size % 128 != 0 || block_size > (1u << 24) || miniblocks == 0 ||
+      block_size % miniblocks != 0 || (block_size / miniblocks) % 32 != 0) {
+    return Status::Corruption("DELTA_BINARY_PACKED: bad block layout (" +
+                              std::to_string(block_size) + " values in " +
+                              std::to_string(miniblocks) + " miniblocks)");
+  }
+  if (total < n) {
+    return Status::Corruption("DELTA_BINARY_PACKED: holds " + std::to_string(total) +
+                              " values, the page needs " + std::to_string(n));
+  }
+  const uint64_t per_mini = block_size / miniblocks;
+  uint64_t current = UnZigZag(first);
+  size_t got = 0;
+  if (n > 0) out[got++] = static_cast<int64_t>(current);
+  while (got < n) {
+    uint64_t min_delta;
+    PQ_RETURN_IF_ERROR(ReadUleb(data, &pos, &min_delta));
+    min_delta = UnZigZag(min_delta);
+    if (data.size() - pos < miniblocks) {
+      return Status::Corruption("DELTA_BINARY_PACKED: miniblock bit widths cut off");
+    }
+    const uint8_t* widths = reinterpret_cast<const uint8_t*>(data.data() + pos);
+    pos += miniblocks;
+    for (uint64_t m = 0; m < miniblocks && got < n; ++m) {
+      const int w = widths[m];
+      if (w > 64) return Status::Corruption("DELTA_BINARY_PACKED: bit width > 64");
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(per_mini, n - got));
+      const uint64_t need = (static_cast<uint64_t>(take) * w + 7) / 8;
+      if (data.size() - pos < need)
+        return Status::Corruption("DELTA_BINARY_PACKED: miniblock cut off");
+      const uint8_t* p = reinterpret_cast<const uint8_t*>(data.data() + pos);
+      const uint64_t mask = w == 64 ? ~0ull : ((1ull << w) - 1);
+      uint64_t bit = 0;
+      for (size_t k = 0; k < take; ++k, bit += static_cast<uint64_t>(w)) {
+        uint64_t v = 0;
+        if (w > 0) {
+          size_t byte = static_cast<size_t>(bit / 8);
+          int off = static_cast<int>(bit % 8);
+          v = static_cast<uint64_t>(p[byte++]) >> off;
+          for (int have = 8 - off; have < w; have += 8)
+            v |= static_cast<uint64_t>(p[byte++]) << have;
+          v &= mask;
+        }
+        current += min_delta + v;  // wraps modulo 2^64, as the spec intends
+        out[got++] = static_cast<int64_t>(current);
+      }
+      pos += static_cast<size_t>(std::min<uint64_t>(per_mini * w / 8, data.size() - pos));
+    }
+  }
+  if (consumed != nullptr) *consumed = pos;
+  return Status::OK();
 }
 
 }  // namespace tp::storage::parquet

@@ -65,4 +65,16 @@ Status DecodeDefinitionLevels(std::string_view data, size_t n, std::vector<uint8
                               size_t* consumed);
 Status DecodeDictionaryIndices(std::string_view data, size_t n, std::vector<uint32_t>* indices);
 
+// ---- DELTA_BINARY_PACKED ---------------------------------------------------------------
+
+// Encodings.md "Delta Encoding (DELTA_BINARY_PACKED = 5)": a header
+// <block size> <miniblocks per block> <total count> <first value (zigzag)>,
+// then blocks of <min delta (zigzag)> <one bit-width byte per miniblock>
+// <miniblocks bit-packed LSB first>. Decodes the first n values (n <= the
+// header's total count) with 64-bit wrap-around arithmetic; an INT32 column's
+// values are the low 32 bits. *consumed (optional) gets the bytes read up to
+// the end of the last miniblock used.
+Status DeltaBinaryPackedDecode(std::string_view data, size_t n, int64_t* out,
+                               size_t* consumed = nullptr);
+
 }  // namespace tp::storage::parquet
