@@ -5,6 +5,8 @@
 #include <fstream>
 #include <set>
 
+#include "storage/parquet/parquet_reader.h"
+
 namespace tp::storage {
 
 Result<uint64_t> FileChecksum(const std::filesystem::path& file) {
@@ -60,6 +62,15 @@ TablesCheckReport CheckTables(const std::filesystem::path& data_dir, Catalog& ca
     } else if (*sum != f.checksum) {
       r.problems.push_back(f.path + ": checksum mismatch; the file's bytes changed since it was "
                            "written (disk damage?); restore it from a backup");
+      continue;
+    }
+    // The footer must be readable and agree with the catalog.
+    auto reader = parquet::ParquetReader::Open(path);
+    if (!reader.ok()) {
+      r.problems.push_back(f.path + ": unreadable Parquet footer: " + reader.status().message());
+    } else if ((*reader)->num_rows() != f.rows) {
+      r.problems.push_back(f.path + ": holds " + std::to_string((*reader)->num_rows()) +
+                           " rows, the catalog says " + std::to_string(f.rows));
     }
   }
   std::error_code ec;

@@ -1,6 +1,7 @@
 // What `tillpipe check` verifies of the tables: the catalog's own
 // integrity, and every live part file against its catalog entry (present,
-// same size, same XXH3-64 checksum), plus part files the catalog does not
+// same size, same XXH3-64 checksum, a readable footer with the same row
+// count), plus part files the catalog does not
 // name (left by an interrupted flush; the next start removes them).
 // Read-only.
 #pragma once
