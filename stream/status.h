@@ -41,6 +41,12 @@ class Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   std::string ToString() const;
+  // The same status (same code) with `prefix` put before its message, e.g.
+  // the file and place an error happened in. OK stays OK.
+  Status Prefixed(const std::string& prefix) const {
+    if (ok()) return *this;
+    return Status(code_, prefix + message_);
+  }
 
  private:
   Status(Code c, std::string m) : code_(c), message_(std::move(m)) {}
@@ -51,14 +57,29 @@ class Status {
 inline std::string Status::ToString() const {
   const char* name = "OK";
   switch (code_) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: name = "not found"; break;
-    case Code::kCorruption: name = "corruption"; break;
-    case Code::kInvalidArgument: name = "invalid argument"; break;
-    case Code::kIOError: name = "I/O error"; break;
-    case Code::kNoSpace: name = "no space"; break;
-    case Code::kBusy: name = "busy"; break;
-    case Code::kConflict: name = "conflict"; break;
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      name = "not found";
+      break;
+    case Code::kCorruption:
+      name = "corruption";
+      break;
+    case Code::kInvalidArgument:
+      name = "invalid argument";
+      break;
+    case Code::kIOError:
+      name = "I/O error";
+      break;
+    case Code::kNoSpace:
+      name = "no space";
+      break;
+    case Code::kBusy:
+      name = "busy";
+      break;
+    case Code::kConflict:
+      name = "conflict";
+      break;
   }
   return std::string(name) + ": " + message_;
 }

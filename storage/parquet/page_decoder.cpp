@@ -94,27 +94,6 @@ Status DecodeDataPageHeaderV2(std::string_view header, DataPageHeaderV2* out) {
   return Status::OK();
 }
 
-// The same status with `prefix` before its message.
-Status Prefixed(const Status& s, const std::string& prefix) {
-  std::string m = prefix + s.message();
-  switch (s.code()) {
-    case Status::Code::kOk:
-      return s;
-    case Status::Code::kNotFound:
-      return Status::NotFound(m);
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(m);
-    case Status::Code::kIOError:
-      return Status::IOError(m);
-    default:
-      return Status::Corruption(m);
-  }
-}
-
-Status Unsupported(const std::string& what) {
-  return Status::InvalidArgument(what + " is not supported by tillpipe's Parquet reader");
-}
-
 enum class Storage { kU8, kI32, kI64, kF64, kStr };
 
 Storage StorageOf(TypeId id) {
@@ -161,6 +140,10 @@ void Scatter(const uint8_t* levels, size_t n, const T* vals, const uint32_t* idx
 }
 
 }  // namespace
+
+Status Unsupported(const std::string& what) {
+  return Status::InvalidArgument(what + " is not supported by tillpipe's Parquet reader");
+}
 
 Status CheckCodec(Codec codec) {
   switch (codec) {
@@ -467,8 +450,8 @@ Status ChunkDecoder::Run(const LeafSpec& leaf, Codec codec, std::string_view chu
       }
       const DictionaryPageHeader& dh = *ph.dictionary_page_header;
       if (dh.encoding != Encoding::kPlain && dh.encoding != Encoding::kPlainDictionary) {
-        return Prefixed(
-            Unsupported(std::string("a dictionary page in ") + EncodingName(dh.encoding)), prefix);
+        return Unsupported(std::string("a dictionary page in ") + EncodingName(dh.encoding))
+            .Prefixed(prefix);
       }
       if (dh.num_values < 0) return Status::Corruption(prefix + "negative dictionary size");
       st = Decompress(codec, body, ph.uncompressed_page_size, &dict_buffer_, &data);
@@ -549,7 +532,7 @@ Status ChunkDecoder::Run(const LeafSpec& leaf, Codec codec, std::string_view chu
       done += n;
     }
     // Other page types (INDEX_PAGE, ...) are skipped.
-    if (!st.ok()) return Prefixed(st, prefix);
+    if (!st.ok()) return st.Prefixed(prefix);
   }
   if (codes != nullptr) {
     if (!have_dictionary) return Status::NotFound("the column chunk has no dictionary page");

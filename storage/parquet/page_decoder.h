@@ -111,4 +111,7 @@ class ChunkDecoder {
   std::vector<uint32_t> scratch_;
 };
 
+// InvalidArgument naming what tillpipe's Parquet reader does not support.
+Status Unsupported(const std::string& what);
+
 }  // namespace tp::storage::parquet

@@ -24,27 +24,6 @@ constexpr char kMagic[] = "PAR1";
 constexpr char kEncryptedMagic[] = "PARE";
 constexpr std::string_view kSchemaKey = "tillpipe.schema";
 
-// The status with `prefix` put before its message, code kept.
-Status Prefixed(const Status& s, const std::string& prefix) {
-  std::string m = prefix + s.message();
-  switch (s.code()) {
-    case Status::Code::kOk:
-      return s;
-    case Status::Code::kNotFound:
-      return Status::NotFound(m);
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(m);
-    case Status::Code::kIOError:
-      return Status::IOError(m);
-    default:
-      return Status::Corruption(m);
-  }
-}
-
-Status Unsupported(const std::string& what) {
-  return Status::InvalidArgument(what + " is not supported by tillpipe's Parquet reader");
-}
-
 // Reads exactly n bytes at `offset`.
 Status PRead(int fd, uint64_t offset, size_t n, std::string* out) {
   out->resize(n);
@@ -412,7 +391,7 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::filesystem
     return Status::IOError(m);
   }
   Status s = r->Init();
-  if (!s.ok()) return Prefixed(s, "parquet: " + path.string() + ": ");
+  if (!s.ok()) return s.Prefixed("parquet: " + path.string() + ": ");
   return r;
 }
 
@@ -602,9 +581,8 @@ Status ParquetReader::CheckArgs(size_t row_group, size_t field) const {
 
 Status ParquetReader::ReadChunk(size_t row_group, size_t field, std::string* bytes) const {
   const Chunk& c = chunks_[row_group * leaves_.size() + field];
-  PQ_RETURN_IF_ERROR(Prefixed(CheckCodec(c.codec), Where(row_group, field)));
-  return Prefixed(PRead(fd_, c.offset, static_cast<size_t>(c.size), bytes),
-                  Where(row_group, field));
+  PQ_RETURN_IF_ERROR(CheckCodec(c.codec).Prefixed(Where(row_group, field)));
+  return PRead(fd_, c.offset, static_cast<size_t>(c.size), bytes).Prefixed(Where(row_group, field));
 }
 
 Status ParquetReader::ReadColumn(size_t row_group, size_t field, Column* out) const {
@@ -622,7 +600,7 @@ Status ParquetReader::ReadColumn(size_t row_group, size_t field, Column* out) co
                                         row_groups_[row_group].rows, out);
   if (!s.ok()) {
     out->Clear();
-    return Prefixed(s, Where(row_group, field));
+    return s.Prefixed(Where(row_group, field));
   }
   return Status::OK();
 }
@@ -644,7 +622,7 @@ Status ParquetReader::ReadDictionaryCodes(size_t row_group, size_t field, Column
   if (!s.ok()) {
     dictionary->Clear();
     codes->clear();
-    return Prefixed(s, Where(row_group, field));
+    return s.Prefixed(Where(row_group, field));
   }
   return Status::OK();
 }
