@@ -24,6 +24,7 @@
 #include "storage/parquet/parquet_writer.h"
 #include "tests/common/duckdb.h"
 #include "tests/common/temp_dir.h"
+#include "tests/storage/parquet_test_table.h"
 
 namespace tp::storage::parquet {
 namespace {
@@ -31,19 +32,6 @@ namespace {
 using nlohmann::json;
 using tp::testing::TempDir;
 
-struct Table {
-  Schema schema;
-  std::vector<Column> cols;
-  explicit Table(std::vector<Field> fields) {
-    schema.fields = std::move(fields);
-    for (const Field& f : schema.fields) cols.emplace_back(f.type);
-  }
-  std::vector<const Column*> ptrs() const {
-    std::vector<const Column*> p;
-    for (const Column& c : cols) p.push_back(&c);
-    return p;
-  }
-};
 
 Field F(std::string name, LogicalType t, bool nullable = true) {
   return Field{std::move(name), t, nullable};
@@ -954,40 +942,8 @@ TEST(ParquetReader, TruncatedAndBitFlippedFilesGiveErrorsNeverCrashes) {
 
 TEST(ParquetReader, DISABLED_OrderItemsReadSpeed) {
   TempDir dir;
-  Table t({F("order_id", T(TypeId::kString), false), F("item_seq", T(TypeId::kInt32), false),
-           F("product_id", T(TypeId::kString), false), F("seller_id", T(TypeId::kString), false),
-           F("brand", T(TypeId::kString), false), F("category", T(TypeId::kString), false),
-           F("quantity", T(TypeId::kInt32), false),
-           F("unit_price", LogicalType::Decimal(12, 2), false),
-           F("amount", LogicalType::Decimal(12, 2), false), F("city", T(TypeId::kString), false),
-           F("purchased_at", T(TypeId::kTimestamp), false)});
   const int rows = 1000000;
-  const char* cats[] = {"electronics", "home", "toys", "books", "garden", "beauty", "sports"};
-  const char* cities[] = {"Lisbon", "Porto", "Braga", "Coimbra", "Faro", "Aveiro", "Leiria"};
-  int64_t at = 1700000000000000;
-  int order = 0, seq = 0;
-  for (int r = 0; r < rows; ++r) {
-    if (seq == 0 || Rnd() % 3 == 0) {
-      ++order;
-      seq = 0;
-      at += static_cast<int64_t>(Rnd() % 5000000);
-    }
-    ++seq;
-    int product = static_cast<int>(Rnd() % 5000);
-    t.cols[0].AppendString("ord_" + std::to_string(1000000 + order));
-    t.cols[1].AppendInt32(seq);
-    t.cols[2].AppendString("prd_" + std::to_string(product));
-    t.cols[3].AppendString("sel_" + std::to_string(product % 200));
-    t.cols[4].AppendString("brand_" + std::to_string(product % 150));
-    t.cols[5].AppendString(cats[product % 7]);
-    int q = 1 + static_cast<int>(Rnd() % 4);
-    int64_t price = 199 + (product * 7919) % 50000;
-    t.cols[6].AppendInt32(q);
-    t.cols[7].AppendInt64(price);
-    t.cols[8].AppendInt64(price * q);
-    t.cols[9].AppendString(cities[Rnd() % 7]);
-    t.cols[10].AppendInt64(at);
-  }
+  Table t = OrderItemsTable(rows);
   auto path = dir.path() / "order_items.parquet";
   Write(path, t);
   auto r = MustOpen(path);
