@@ -425,6 +425,45 @@ class DictionaryIndexEncoder final : public ValuesEncoder {
   std::vector<uint32_t> scratch_;
 };
 
+// DELTA_BINARY_PACKED for INT32/INT64 columns without a dictionary. Each
+// page is one self-contained delta stream of its non-NULL values.
+class DeltaEncoder final : public ValuesEncoder {
+ public:
+  explicit DeltaEncoder(const Column& c)
+      : c_(c), wide_(PhysicalTypeFor(c.type().id) == PhysicalType::kInt64) {}
+  Encoding encoding() const override { return Encoding::kDeltaBinaryPacked; }
+
+  // Sized like PLAIN pages (the encoded page is at most about that big).
+  size_t PageEnd(size_t begin, size_t end, size_t target) const override {
+    size_t rows = target / (wide_ ? 8 : 4);
+    return begin + std::clamp<size_t>(rows, 1, end - begin);
+  }
+
+  void Encode(size_t begin, size_t end, std::string* out) override {
+    if (wide_) {
+      Run(c_.data<int64_t>(), begin, end, &scratch64_, out);
+    } else {
+      Run(c_.data<int32_t>(), begin, end, &scratch32_, out);
+    }
+  }
+
+ private:
+  template <typename T>
+  void Run(const T* v, size_t begin, size_t end, std::vector<T>* scratch, std::string* out) {
+    if (c_.null_count() == 0) return DeltaBinaryPackedEncode(v + begin, end - begin, out);
+    scratch->clear();
+    for (size_t i = begin; i < end; ++i) {
+      if (!c_.IsNull(i)) scratch->push_back(v[i]);
+    }
+    DeltaBinaryPackedEncode(scratch->data(), scratch->size(), out);
+  }
+
+  const Column& c_;
+  bool wide_;
+  std::vector<int32_t> scratch32_;
+  std::vector<int64_t> scratch64_;
+};
+
 }  // namespace
 
 Statistics ComputeStatistics(const Column& c, size_t begin, size_t end) {
@@ -550,10 +589,19 @@ Status ColumnChunkWriter::Write(const Field& field, const Column& c, size_t begi
     PQ_RETURN_IF_ERROR(WriteDataPages(c, optional, begin, dict.end, &enc, sink, &meta));
   }
   if (dict.end < end) {
-    PlainEncoder enc(c);
-    PQ_RETURN_IF_ERROR(WriteDataPages(c, optional, dict.end, end, &enc, sink, &meta));
-    if (std::find(encodings.begin(), encodings.end(), Encoding::kPlain) == encodings.end()) {
-      encodings.push_back(Encoding::kPlain);
+    // What is not dictionary-encoded: DELTA_BINARY_PACKED for INT32/INT64
+    // (ints, dates, decimals, timestamps), PLAIN for everything else.
+    const PhysicalType physical = PhysicalTypeFor(field.type.id);
+    if (physical == PhysicalType::kInt32 || physical == PhysicalType::kInt64) {
+      DeltaEncoder enc(c);
+      PQ_RETURN_IF_ERROR(WriteDataPages(c, optional, dict.end, end, &enc, sink, &meta));
+      encodings.push_back(Encoding::kDeltaBinaryPacked);
+    } else {
+      PlainEncoder enc(c);
+      PQ_RETURN_IF_ERROR(WriteDataPages(c, optional, dict.end, end, &enc, sink, &meta));
+      if (std::find(encodings.begin(), encodings.end(), Encoding::kPlain) == encodings.end()) {
+        encodings.push_back(Encoding::kPlain);
+      }
     }
   }
   std::sort(encodings.begin(), encodings.end());

@@ -38,9 +38,9 @@ class PageSink {
 };
 
 // Encodes the non-NULL values of a run of rows in one data-page encoding.
-// Implementations: PLAIN and RLE_DICTIONARY (column_writer.cpp); another
-// encoding (e.g. DELTA_BINARY_PACKED for timestamps) is one more subclass
-// chosen in ColumnChunkWriter::Write.
+// Implementations (column_writer.cpp): RLE_DICTIONARY when a dictionary is
+// kept, else DELTA_BINARY_PACKED for INT32/INT64 columns and PLAIN for the
+// rest; chosen in ColumnChunkWriter::Write.
 class ValuesEncoder {
  public:
   virtual ~ValuesEncoder() = default;

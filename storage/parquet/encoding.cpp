@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 
 #include "storage/parquet/thrift_compact.h"
 
@@ -271,7 +272,87 @@ Status ReadUleb(std::string_view data, size_t* pos, uint64_t* v) {
 
 uint64_t UnZigZag(uint64_t v) { return (v >> 1) ^ (~(v & 1) + 1); }
 
+void WriteUleb(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// Zigzag of a signed value held in a uint64 (two's complement).
+uint64_t ZigZag(uint64_t v) { return (v << 1) ^ (~((v >> 63) & 1) + 1); }
+
+int BitsFor64(uint64_t v) { return static_cast<int>(std::bit_width(v)); }
+
+// Packs 32 values of `w` bits (w in 1..64) LSB first into 4 * w bytes.
+void PackMiniblock(const uint64_t* v, int w, std::string* out) {
+  uint8_t buf[4 * 64] = {};
+  uint64_t bit = 0;
+  for (int k = 0; k < 32; ++k, bit += static_cast<uint64_t>(w)) {
+    size_t byte = static_cast<size_t>(bit / 8);
+    int off = static_cast<int>(bit % 8);
+    uint64_t x = v[k];
+    buf[byte++] |= static_cast<uint8_t>(x << off);
+    int left = w - (8 - off);
+    x >>= (8 - off);  // off < 8: a shift of 1..8
+    for (; left > 0; left -= 8, x >>= 8) buf[byte++] |= static_cast<uint8_t>(x);
+  }
+  out->append(reinterpret_cast<const char*>(buf), static_cast<size_t>(4 * w));
+}
+
+// U is the unsigned type of the physical width: deltas wrap modulo 2^bits(U)
+// and min delta is stored as the signed value of that width.
+template <typename U>
+void DeltaEncodeImpl(const U* values, size_t n, std::string* out) {
+  using S = std::make_signed_t<U>;
+  constexpr size_t kBlock = 128, kMiniblocks = 4, kPerMini = 32;
+  WriteUleb(kBlock, out);
+  WriteUleb(kMiniblocks, out);
+  WriteUleb(n, out);
+  WriteUleb(
+      ZigZag(static_cast<uint64_t>(static_cast<int64_t>(static_cast<S>(n > 0 ? values[0] : U{0})))),
+      out);
+  U deltas[kBlock];
+  uint64_t packed[kBlock];
+  for (size_t i = 1; i < n; i += kBlock) {
+    const size_t count = std::min(kBlock, n - i);
+    S min_delta = 0;
+    for (size_t k = 0; k < count; ++k) {
+      deltas[k] = static_cast<U>(values[i + k] - values[i + k - 1]);  // wraps
+      S d = static_cast<S>(deltas[k]);
+      if (k == 0 || d < min_delta) min_delta = d;
+    }
+    for (size_t k = 0; k < kBlock; ++k) {
+      // Padding beyond `count` is zero.
+      packed[k] = k < count
+                      ? static_cast<uint64_t>(static_cast<U>(deltas[k] - static_cast<U>(min_delta)))
+                      : 0;
+    }
+    WriteUleb(ZigZag(static_cast<uint64_t>(static_cast<int64_t>(min_delta))), out);
+    uint8_t widths[kMiniblocks] = {};
+    const size_t used = (count + kPerMini - 1) / kPerMini;
+    for (size_t m = 0; m < used; ++m) {
+      uint64_t all = 0;
+      for (size_t k = 0; k < kPerMini; ++k) all |= packed[m * kPerMini + k];
+      widths[m] = static_cast<uint8_t>(BitsFor64(all));
+    }
+    out->append(reinterpret_cast<const char*>(widths), kMiniblocks);
+    for (size_t m = 0; m < used; ++m) {
+      if (widths[m] > 0) PackMiniblock(packed + m * kPerMini, widths[m], out);
+    }
+  }
+}
+
 }  // namespace
+
+void DeltaBinaryPackedEncode(const int32_t* values, size_t n, std::string* out) {
+  DeltaEncodeImpl(reinterpret_cast<const uint32_t*>(values), n, out);
+}
+
+void DeltaBinaryPackedEncode(const int64_t* values, size_t n, std::string* out) {
+  DeltaEncodeImpl(reinterpret_cast<const uint64_t*>(values), n, out);
+}
 
 Status DeltaBinaryPackedDecode(std::string_view data, size_t n, int64_t* out, size_t* consumed) {
   size_t pos = 0;

@@ -67,6 +67,17 @@ Status DecodeDictionaryIndices(std::string_view data, size_t n, std::vector<uint
 
 // ---- DELTA_BINARY_PACKED ---------------------------------------------------------------
 
+// Appends the DELTA_BINARY_PACKED encoding of n values: header <block size
+// 128> <4 miniblocks> <n> <first value (zigzag)>, then one block per 128
+// deltas: <min delta (zigzag)> <4 bit-width bytes> <the miniblocks of
+// (delta - min delta) bit-packed LSB first, 32 values each>. A partial last
+// miniblock is zero-padded to 32 values; the unused miniblocks of the last
+// block get bit width 0 and no bytes. Deltas wrap around: modulo 2^32 for
+// the INT32 overload (bit widths <= 32, as INT32 readers expect), modulo 2^64
+// for INT64 (bit widths <= 64).
+void DeltaBinaryPackedEncode(const int32_t* values, size_t n, std::string* out);
+void DeltaBinaryPackedEncode(const int64_t* values, size_t n, std::string* out);
+
 // Encodings.md "Delta Encoding (DELTA_BINARY_PACKED = 5)": a header
 // <block size> <miniblocks per block> <total count> <first value (zigzag)>,
 // then blocks of <min delta (zigzag)> <one bit-width byte per miniblock>

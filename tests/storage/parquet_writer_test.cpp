@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -262,14 +264,17 @@ TEST(ParquetWriter, StatisticsSchemaAndKeyValueMetadataAreWhatDuckDbSees) {
   }
   using V = std::vector<std::string>;
   EXPECT_EQ(st["b"], (V{"false", "true", "0", "1000", "ZSTD", "PLAIN, RLE"}));
-  EXPECT_EQ(st["i"], (V{"-500", "499", "0", "1000", "ZSTD", "PLAIN"}));
-  EXPECT_EQ(st["l"], (V{"1000000007", "999000006993", "100", "1000", "ZSTD", "PLAIN, RLE"}));
+  EXPECT_EQ(st["i"], (V{"-500", "499", "0", "1000", "ZSTD", "DELTA_BINARY_PACKED"}));
+  EXPECT_EQ(st["l"],
+            (V{"1000000007", "999000006993", "100", "1000", "ZSTD", "RLE, DELTA_BINARY_PACKED"}));
   EXPECT_EQ(st["d"], (V{"-75.0", "174.75", "0", "1000", "ZSTD", "PLAIN, RLE"}));
-  EXPECT_EQ(st["m"], (V{"-12345.67", "-12335.68", "0", "1000", "ZSTD", "PLAIN, RLE"}));
+  EXPECT_EQ(st["m"],
+            (V{"-12345.67", "-12335.68", "0", "1000", "ZSTD", "RLE, DELTA_BINARY_PACKED"}));
   EXPECT_EQ(st["s"], (V{"k0", "k9", "334", "1000", "ZSTD", "PLAIN, RLE, RLE_DICTIONARY"}));
-  EXPECT_EQ(st["dt"], (V{"1960-01-04", "1962-09-29", "0", "1000", "ZSTD", "PLAIN, RLE"}));
+  EXPECT_EQ(st["dt"],
+            (V{"1960-01-04", "1962-09-29", "0", "1000", "ZSTD", "RLE, DELTA_BINARY_PACKED"}));
   EXPECT_EQ(st["ts"], (V{"1969-12-31 00:00:00+00", "1969-12-31 00:16:39+00", "0", "1000", "ZSTD",
-                         "PLAIN, RLE"}));
+                         "RLE, DELTA_BINARY_PACKED"}));
   EXPECT_EQ(st["all_null"], (V{"NULL", "NULL", "1000", "1000", "ZSTD", "PLAIN, RLE"}));
 
   // Schema as DuckDB decodes it: logical and converted types, repetition.
@@ -552,7 +557,133 @@ TEST(ParquetWriter, DictionaryFallsBackToPlainWhenItGrowsTooBig) {
   EXPECT_EQ(Str(a[1]), std::to_string(10 + distinct_long));
   EXPECT_EQ(Str(a[2]), "0");
   EXPECT_EQ(Str(a[3]), "0");
-  EXPECT_EQ(a[4].dump(), R"(["PLAIN","PLAIN, RLE, RLE_DICTIONARY","PLAIN, RLE_DICTIONARY"])");
+  EXPECT_EQ(a[4].dump(),
+            R"(["DELTA_BINARY_PACKED","PLAIN, RLE, RLE_DICTIONARY","PLAIN, RLE_DICTIONARY"])");
+}
+
+// High-cardinality INT32/INT64 columns (no dictionary) are DELTA_BINARY_PACKED;
+// DuckDB reads every value back exactly, extremes whose deltas overflow
+// int64 included.
+TEST(ParquetWriter, HighCardinalityIntsAreDeltaBinaryPackedAndReadBackExactly) {
+  TempDir dir;
+  Table t({F("id", T(TypeId::kInt64), false), F("i", T(TypeId::kInt32)), F("x", T(TypeId::kInt64)),
+           F("ts", T(TypeId::kTimestamp), false), F("m", LogicalType::Decimal(18, 2)),
+           F("dt", T(TypeId::kDate)), F("low", T(TypeId::kInt64), false)});
+  const int rows = 6000;
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  uint64_t s = 0x9E3779B97F4A7C15ull;
+  auto rnd = [&] {  // xorshift
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  };
+  std::vector<std::string> expect;
+  auto text = [](bool null, const std::string& v) { return null ? std::string("NULL") : v; };
+  auto dec = [](int64_t u) {  // unscaled, scale 2, as DuckDB prints it
+    std::string sign = u < 0 ? "-" : "";
+    uint64_t a = u < 0 ? 0 - static_cast<uint64_t>(u) : static_cast<uint64_t>(u);
+    std::string frac = std::to_string(a % 100);
+    if (frac.size() < 2) frac = "0" + frac;
+    return sign + std::to_string(a / 100) + "." + frac;
+  };
+  for (int r = 0; r < rows; ++r) {
+    std::string line = std::to_string(r);
+    t.cols[0].AppendInt64(r);
+    bool n1 = rnd() % 13 == 0;
+    int32_t i = r % 250 == 1   ? std::numeric_limits<int32_t>::min()
+                : r % 250 == 2 ? std::numeric_limits<int32_t>::max()
+                               : static_cast<int32_t>(rnd());
+    n1 ? t.cols[1].AppendNull() : t.cols[1].AppendInt32(i);
+    line += "|" + text(n1, std::to_string(i));
+    bool n2 = r % 19 == 0;
+    uint64_t k = rnd();
+    int64_t x = k % 8 == 0 ? kMin : k % 8 == 1 ? kMax : static_cast<int64_t>(rnd());
+    n2 ? t.cols[2].AppendNull() : t.cols[2].AppendInt64(x);
+    line += "|" + text(n2, std::to_string(x));
+    int64_t ts = 1700000000000000 + int64_t{r} * 1000003 + static_cast<int64_t>(rnd() % 5000);
+    t.cols[3].AppendInt64(ts);
+    line += "|" + std::to_string(ts);
+    bool n3 = r % 7 == 3;
+    int64_t m = r % 500 == 5   ? 999999999999999999
+                : r % 500 == 6 ? -999999999999999999
+                               : static_cast<int64_t>(rnd() % 2000000001) - 1000000000;
+    n3 ? t.cols[4].AppendNull() : t.cols[4].AppendInt64(m);
+    line += "|" + text(n3, dec(m));
+    bool n4 = r % 11 == 4;
+    int32_t d = -700000 + static_cast<int32_t>(rnd() % 1400000);
+    n4 ? t.cols[5].AppendNull() : t.cols[5].AppendInt32(d);
+    line += "|" + text(n4, std::to_string(d));
+    t.cols[6].AppendInt64(r % 5);
+    line += "|" + std::to_string(r % 5);
+    expect.push_back(line);
+  }
+  WriterOptions o;
+  o.row_group_rows = 2000;  // 3 row groups
+  o.page_bytes = 4096;      // several pages per chunk
+  auto path = dir.path() / "delta.parquet";
+  Write(path, t, o);
+
+  json j = Duck(
+      "SELECT id::VARCHAR || '|' || coalesce(i::VARCHAR, 'NULL') || '|' || "
+      "coalesce(x::VARCHAR, 'NULL') || '|' || epoch_us(ts)::VARCHAR || '|' || "
+      "coalesce(m::VARCHAR, 'NULL') || '|' || coalesce((dt - DATE '1970-01-01')::VARCHAR, "
+      "'NULL') || '|' || low::VARCHAR FROM " +
+      Scan(path) + " ORDER BY id");
+  ASSERT_EQ(j["rows"].size(), static_cast<size_t>(rows));
+  int mismatches = 0;
+  for (int r = 0; r < rows; ++r) {
+    std::string got = Str(j["rows"][r][0]);
+    if (got != expect[r] && ++mismatches <= 5) {
+      ADD_FAILURE() << "row " << r << ": DuckDB " << got << ", expected " << expect[r];
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+
+  j = Duck(
+      "SELECT path_in_schema, string_agg(DISTINCT encodings ORDER BY encodings), count(*) "
+      "FROM parquet_metadata('" +
+      path.string() + "') GROUP BY ALL ORDER BY 1");
+  std::map<std::string, std::string> enc;
+  for (const auto& row : j["rows"]) {
+    enc[row[0]] = Str(row[1]);
+    EXPECT_EQ(Str(row[2]), "3");
+  }
+  EXPECT_EQ(enc["id"], "DELTA_BINARY_PACKED");
+  EXPECT_EQ(enc["ts"], "DELTA_BINARY_PACKED");
+  EXPECT_EQ(enc["i"], "RLE, DELTA_BINARY_PACKED");
+  EXPECT_EQ(enc["x"], "RLE, DELTA_BINARY_PACKED");
+  EXPECT_EQ(enc["m"], "RLE, DELTA_BINARY_PACKED");
+  EXPECT_EQ(enc["dt"], "RLE, DELTA_BINARY_PACKED");
+  EXPECT_EQ(enc["low"], "PLAIN, RLE_DICTIONARY");  // the dictionary stays
+
+  // Our footer says the same, and every data page of a delta chunk names it.
+  std::string file = ReadFile(path);
+  uint32_t len;
+  std::memcpy(&len, file.data() + file.size() - 8, 4);
+  FileMetaData md;
+  ASSERT_TRUE(Deserialize(std::string_view(file).substr(file.size() - 8 - len, len), &md).ok());
+  for (const RowGroup& g : md.row_groups) {
+    for (size_t c = 0; c + 1 < g.columns.size(); ++c) {
+      const ColumnMetaData& meta = *g.columns[c].meta_data;
+      EXPECT_FALSE(meta.dictionary_page_offset.has_value()) << c;
+      EXPECT_NE(
+          std::find(meta.encodings.begin(), meta.encodings.end(), Encoding::kDeltaBinaryPacked),
+          meta.encodings.end());
+      int64_t pos = meta.data_page_offset, pages = 0;
+      while (pos < meta.data_page_offset + meta.total_compressed_size) {
+        PageHeader ph;
+        size_t used = 0;
+        ASSERT_TRUE(Deserialize(std::string_view(file).substr(pos), &ph, &used).ok());
+        ASSERT_EQ(ph.type, PageType::kDataPage);
+        EXPECT_EQ(ph.data_page_header->encoding, Encoding::kDeltaBinaryPacked);
+        ++pages;
+        pos += static_cast<int64_t>(used) + ph.compressed_page_size;
+      }
+      EXPECT_GT(pages, 1) << c;
+    }
+  }
 }
 
 TEST(ParquetWriter, SeveralWriteCallsAndAnEmptyFile) {
