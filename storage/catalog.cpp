@@ -6,7 +6,7 @@
 #include <set>
 
 #include "storage/catalog_db.h"
-#include "storage/catalog_schema_json.h"
+#include "storage/schema_json.h"
 
 namespace tp::storage {
 

@@ -13,7 +13,7 @@
 #include <limits>
 #include <optional>
 
-#include "storage/catalog_schema_json.h"
+#include "storage/schema_json.h"
 #include "storage/parquet/metadata.h"
 
 namespace tp::storage::parquet {

@@ -15,6 +15,7 @@
 
 #include "storage/parquet/column_writer.h"
 #include "storage/parquet/metadata.h"
+#include "storage/schema_json.h"
 
 namespace tp::storage::parquet {
 
@@ -28,24 +29,6 @@ Status ErrnoStatus(const std::string& op, const std::filesystem::path& path, int
   if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(m);
   if (err == ENOENT) return Status::NotFound(m);
   return Status::IOError(m);
-}
-
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(ch);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out->append(buf);
-    } else {
-      out->push_back(ch);
-    }
-  }
-  out->push_back('"');
 }
 
 // Buffered appends to a new file, hashing every byte (XXH3-64).
@@ -134,20 +117,6 @@ Status CheckSchema(const Schema& schema) {
 
 }  // namespace
 
-std::string SchemaJson(const Schema& schema) {
-  std::string j = "{\"fields\":[";
-  for (size_t i = 0; i < schema.fields.size(); ++i) {
-    const Field& f = schema.fields[i];
-    if (i > 0) j += ',';
-    j += "{\"name\":";
-    AppendJsonString(f.name, &j);
-    j += ",\"type\":";
-    AppendJsonString(f.type.ToString(), &j);
-    j += f.nullable ? ",\"nullable\":true}" : ",\"nullable\":false}";
-  }
-  return j + "]}";
-}
-
 class ParquetWriter::Impl {
  public:
   Impl(std::filesystem::path path, int fd, Schema schema, WriterOptions options)
@@ -193,7 +162,7 @@ class ParquetWriter::Impl {
       has_schema_key |= k == kSchemaKey;
     }
     if (!has_schema_key) {
-      md.key_value_metadata.push_back(KeyValue{std::string(kSchemaKey), SchemaJson(schema_)});
+      md.key_value_metadata.push_back(KeyValue{std::string(kSchemaKey), SchemaToJson(schema_)});
     }
     md.created_by = options_.created_by;
     md.column_orders.assign(schema_.fields.size(), ColumnOrder{1});

@@ -44,10 +44,6 @@ struct FileInfo {
   uint64_t checksum = 0;  // XXH3-64 of the whole file's bytes
 };
 
-// The value of the "tillpipe.schema" key: {"fields":[{"name":..,"type":..,
-// "nullable":..},...]} with types as LogicalType::ToString() spells them.
-std::string SchemaJson(const Schema& schema);
-
 class ParquetWriter {
  public:
   // Creates `path` (O_EXCL: fails if it exists) for `schema`. InvalidArgument

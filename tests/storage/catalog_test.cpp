@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/catalog_schema_json.h"
+#include "storage/schema_json.h"
 #include "tests/common/temp_dir.h"
 
 namespace tp::storage {

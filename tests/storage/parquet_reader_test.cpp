@@ -23,6 +23,7 @@
 #include "storage/parquet/metadata.h"
 #include "storage/parquet/parquet_writer.h"
 #include "tests/common/duckdb.h"
+#include "storage/schema_json.h"
 #include "tests/common/temp_dir.h"
 #include "tests/storage/parquet_test_table.h"
 
@@ -276,7 +277,7 @@ TEST(ParquetReader, EveryTypeRoundTripsValueByValue) {
   ASSERT_EQ(r->key_value_metadata().size(), 2u);
   EXPECT_EQ(r->key_value_metadata()[0].first, "tillpipe.table");
   EXPECT_EQ(r->key_value_metadata()[1].first, "tillpipe.schema");
-  EXPECT_EQ(r->key_value_metadata()[1].second, SchemaJson(t.schema));
+  EXPECT_EQ(r->key_value_metadata()[1].second, SchemaToJson(t.schema));
   uint64_t bytes = 0;
   for (size_t f = 0; f < t.cols.size(); ++f) {
     SCOPED_TRACE(t.schema.fields[f].name);

@@ -1,4 +1,4 @@
-#include "storage/catalog_schema_json.h"
+#include "storage/schema_json.h"
 
 #include <cctype>
 #include <cstdint>
