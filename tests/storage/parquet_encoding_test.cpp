@@ -9,15 +9,10 @@
 #include <vector>
 
 #include "storage/parquet/encoding.h"
+#include "tests/storage/parquet_test_util.h"
 
 namespace tp::storage::parquet {
 namespace {
-
-std::string Bytes(std::initializer_list<int> b) {
-  std::string s;
-  for (int x : b) s.push_back(static_cast<char>(x));
-  return s;
-}
 
 TEST(ParquetEncoding, BitPackedRunMatchesTheSpecExample) {
   // Encodings.md: 0..7 at bit width 3 pack into 10001000 11000110 11111010.

@@ -25,7 +25,7 @@
 #include "tests/common/duckdb.h"
 #include "storage/schema_json.h"
 #include "tests/common/temp_dir.h"
-#include "tests/storage/parquet_test_table.h"
+#include "tests/storage/parquet_test_util.h"
 
 namespace tp::storage::parquet {
 namespace {

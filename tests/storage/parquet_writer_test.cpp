@@ -24,7 +24,7 @@
 #include "storage/parquet/metadata.h"
 #include "tests/common/duckdb.h"
 #include "tests/common/temp_dir.h"
-#include "tests/storage/parquet_test_table.h"
+#include "tests/storage/parquet_test_util.h"
 
 namespace tp::storage::parquet {
 namespace {

@@ -13,15 +13,10 @@
 #include <string>
 
 #include "storage/parquet/metadata.h"
+#include "tests/storage/parquet_test_util.h"
 
 namespace tp::storage::parquet {
 namespace {
-
-std::string Bytes(std::initializer_list<int> b) {
-  std::string s;
-  for (int x : b) s.push_back(static_cast<char>(x));
-  return s;
-}
 
 TEST(ThriftCompact, VarintAndFieldHeaderBytesMatchTheSpec) {
   std::string out;

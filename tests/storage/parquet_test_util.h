@@ -1,8 +1,10 @@
-// Test helpers shared by the Parquet writer and reader tests: a schema with
-// its columns, and a deterministic order_items-like table for the (disabled
-// by default) size and speed measurements.
+// Test helpers shared by the Parquet, Thrift and encoding tests: bytes from
+// a list of ints, a schema with its columns, and a deterministic
+// order_items-like table for the (disabled by default) size and speed
+// measurements.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,13 @@
 #include "storage/types.h"
 
 namespace tp::storage::parquet {
+
+// {0x15, 0x02} -> "\x15\x02": expected encoder output, written as in the spec.
+inline std::string Bytes(std::initializer_list<int> b) {
+  std::string s;
+  for (int x : b) s.push_back(static_cast<char>(x));
+  return s;
+}
 
 struct Table {
   Schema schema;
