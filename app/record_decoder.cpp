@@ -34,18 +34,25 @@ struct Staged {
 
 const char* JsonTypeName(od::json_type t) {
   switch (t) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
   }
   return "a value";
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
     s.remove_suffix(1);
   }
   return s;
@@ -76,22 +83,18 @@ struct RecordDecoder::Impl {
   // Casts `v` for column `c` into `out`; on failure returns the reason.
   std::string Stage(int c, od::value v, Staged* out);
   std::string Walk(od::object obj, const PathNode& node);
-  std::string LocalToUtc(const storage::CivilTime& t, int64_t* micros) const;
+  int64_t LocalToUtc(const storage::CivilTime& t) const;
 };
 
-std::string RecordDecoder::Impl::LocalToUtc(const storage::CivilTime& t, int64_t* micros) const {
-  if (t.has_offset || zone == nullptr) {
-    *micros = storage::CivilToUtcMicros(t);
-    return "";
-  }
-  storage::CivilTime utc = t;
-  int64_t naive = storage::CivilToUtcMicros(utc);  // the wall clock as if it were UTC
-  auto local = date::local_time<std::chrono::microseconds>(std::chrono::microseconds(naive));
+int64_t RecordDecoder::Impl::LocalToUtc(const storage::CivilTime& t) const {
+  if (t.has_offset || zone == nullptr) return storage::CivilToUtcMicros(t);
+  // The wall clock read as if it were UTC, then placed in the store's zone.
   // Ambiguous times (the repeated hour when clocks go back) take the earlier
   // instant; times in the skipped hour map to the instant after the gap.
-  auto sys = zone->to_sys(local, date::choose::earliest);
-  *micros = sys.time_since_epoch().count();
-  return "";
+  storage::CivilTime wall = t;
+  auto local = date::local_time<std::chrono::microseconds>(
+      std::chrono::microseconds(storage::CivilToUtcMicros(wall)));
+  return zone->to_sys(local, date::choose::earliest).time_since_epoch().count();
 }
 
 std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
@@ -118,9 +121,12 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
       if (type == od::json_type::string) {
         std::string_view s;
         if (v.get_string().get(s)) return "invalid JSON string";
-        if (s == "true") out->i = 1;
-        else if (s == "false") out->i = 0;
-        else return "expected true or false, got \"" + std::string(s.substr(0, 40)) + "\"";
+        if (s == "true")
+          out->i = 1;
+        else if (s == "false")
+          out->i = 0;
+        else
+          return "expected true or false, got \"" + std::string(s.substr(0, 40)) + "\"";
         return "";
       }
       return expected("true or false");
@@ -199,7 +205,8 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
       }
       auto t = storage::ParseIsoDateTime(s);
       if (!t.ok()) return t.status().message();
-      return LocalToUtc(*t, &out->i);
+      out->i = LocalToUtc(*t);
+      return "";
     }
   }
   return "unsupported column type";
@@ -243,7 +250,8 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const storage::Sche
     size_t start = 0;
     for (;;) {
       size_t dot = path.find('.', start);
-      std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      std::string part =
+          path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
       if (part.empty()) {
         return Status::InvalidArgument("column " + schema.fields[i].name + ": bad path \"" + path +
                                        "\" (write nested fields as a.b)");
@@ -277,7 +285,8 @@ std::vector<Column> RecordDecoder::MakeColumns() const {
   return cols;
 }
 
-bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns, DecodeError* error) {
+bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns,
+                           DecodeError* error) {
   Impl& m = *impl_;
   for (auto& s : m.staged) s.present = false;
   m.buffer.reserve(json.size() + simdjson::SIMDJSON_PADDING);
@@ -287,7 +296,9 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns, 
   std::string why;
   if (m.parser.iterate(m.buffer.data(), m.buffer.size(), m.buffer.capacity()).get(doc) ||
       doc.get_object().get(obj)) {
-    why = "record\x1f" "not a JSON object";
+    why =
+        "record\x1f"
+        "not a JSON object";
   } else {
     why = m.Walk(obj, m.root);
   }
@@ -304,8 +315,8 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns, 
       error->field = m.names[c];
       error->reason = std::string(s.present ? "is null" : "is missing") +
                       " but the column is not nullable (send a value, or declare it "
-                      "{ type = \"" + m.schema.fields[c].type.ToString() +
-                      "\", nullable = true })";
+                      "{ type = \"" +
+                      m.schema.fields[c].type.ToString() + "\", nullable = true })";
       return false;
     }
   }
@@ -317,14 +328,24 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns, 
       continue;
     }
     switch (col.type().id) {
-      case TypeId::kBool: col.AppendBool(s.i != 0); break;
+      case TypeId::kBool:
+        col.AppendBool(s.i != 0);
+        break;
       case TypeId::kInt32:
-      case TypeId::kDate: col.AppendInt32(static_cast<int32_t>(s.i)); break;
+      case TypeId::kDate:
+        col.AppendInt32(static_cast<int32_t>(s.i));
+        break;
       case TypeId::kInt64:
       case TypeId::kDecimal:
-      case TypeId::kTimestamp: col.AppendInt64(s.i); break;
-      case TypeId::kFloat64: col.AppendDouble(s.d); break;
-      case TypeId::kString: col.AppendString(s.s); break;
+      case TypeId::kTimestamp:
+        col.AppendInt64(s.i);
+        break;
+      case TypeId::kFloat64:
+        col.AppendDouble(s.d);
+        break;
+      case TypeId::kString:
+        col.AppendString(s.s);
+        break;
     }
   }
   return true;

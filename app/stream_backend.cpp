@@ -154,8 +154,9 @@ std::string StreamBackend::StatusJson() const {
   ingest["records_per_s"] = RecordsPerSecond();
   ingest["tables"] = per_table;
   j["ingest"] = ingest;
-  if (stream::Log* log = log_.load()) {
-    stream::LogStats s = log->Stats();
+  stream::Log* log = log_.load();
+  const stream::LogStats s = log ? log->Stats() : stream::LogStats{};
+  if (log) {
     j["stream"] = {{"start_offset", s.start_offset},
                    {"end_offset", s.end_offset},
                    {"segments", s.segments},
@@ -181,8 +182,7 @@ std::string StreamBackend::StatusJson() const {
   }
   if (const Materializer* m = materializer_.load()) {
     MaterializerStats ms = m->Stats();
-    stream::Log* log = log_.load();
-    uint64_t end = log ? log->Stats().end_offset : ms.next_offset;
+    uint64_t end = log ? s.end_offset : ms.next_offset;
     j["materializer"] = {{"next_offset", ms.next_offset},
                          {"lag_records", end > ms.next_offset ? end - ms.next_offset : 0},
                          {"buffered_rows", ms.buffered_rows},
@@ -198,6 +198,14 @@ std::string StreamBackend::StatusJson() const {
 }
 
 std::string StreamBackend::TablesJson() const {
+  // Per store-local day: what the committed part files hold (one query).
+  std::map<std::string, std::vector<storage::DayStats>> days_of;
+  if (storage::Catalog* catalog = catalog_.load()) {
+    auto stats = catalog->Days();
+    if (stats.ok()) {
+      for (auto& d : *stats) days_of[d.table].push_back(std::move(d));
+    }
+  }
   json tables = json::array();
   for (const auto& t : config_.tables) {
     json cols = json::array();
@@ -209,19 +217,13 @@ std::string StreamBackend::TablesJson() const {
                   {"time_column", t.time_column},
                   {"columns", cols},
                   {"ingested_records", ctr->records.load()}};
-    // Per store-local day: what the committed part files hold.
     uint64_t rows = 0, files = 0, bytes = 0;
     json days = json::array();
-    if (storage::Catalog* catalog = catalog_.load()) {
-      auto stats = catalog->Days(t.name);
-      if (stats.ok()) {
-        for (const auto& d : *stats) {
-          days.push_back({{"day", d.day}, {"rows", d.rows}, {"files", d.files}, {"bytes", d.bytes}});
-          rows += d.rows;
-          files += d.files;
-          bytes += d.bytes;
-        }
-      }
+    for (const auto& d : days_of[t.name]) {
+      days.push_back({{"day", d.day}, {"rows", d.rows}, {"files", d.files}, {"bytes", d.bytes}});
+      rows += d.rows;
+      files += d.files;
+      bytes += d.bytes;
     }
     entry["rows"] = rows;
     entry["files"] = files;
