@@ -3,6 +3,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/table_schema.h"
 #include "storage/catalog.h"
 #include "storage/check_tables.h"
 #include "stream/log.h"
@@ -23,6 +24,8 @@ int RunValidate(const std::string& config_file) {
       std::fclose(f);
     }
     errors = CheckEnvironment(*load.config, text);
+    // Then the tables against what the data directory already holds.
+    if (errors.empty()) errors = CheckAgainstCatalog(*load.config, text);
   }
   for (const auto& e : errors) std::cout << e.ToString() << "\n";
   if (!errors.empty()) {

@@ -3,6 +3,7 @@
 // loading never stops at the first one.
 #include "app/config.h"
 
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -58,10 +59,12 @@ const std::vector<Section> kSections = {
     {"auth", {"ingest_tokens"}},
     {"stream",
      {"fsync", "fsync_interval", "segment_size", "retention", "min_free", "idempotency_window"}},
-    {"storage", {"flush_rows", "flush_interval", "zstd_level"}},
+    {"storage",
+     {"flush_rows", "flush_interval", "zstd_level", "compact_interval", "compact_min_files"}},
 };
-const std::vector<std::string> kTableKeys = {"time", "columns"};
-const std::vector<std::string> kColumnKeys = {"type", "nullable", "from"};
+const std::vector<std::string> kTableKeys = {"time", "columns", "on_new_fields", "retention"};
+const std::vector<std::string> kColumnKeys = {"type", "nullable", "from", "default"};
+const std::vector<std::string> kOnNewFields = {"add_columns", "ignore", "reject"};
 const std::vector<std::string> kFsyncModes = {"group", "interval", "off"};
 
 struct Pos {
@@ -270,6 +273,14 @@ class Loader {
         int64_t level = config_.storage.zstd_level;
         LoadInteger(*value, path, 1, 19, level);
         config_.storage.zstd_level = static_cast<int>(level);
+      } else if (path == "storage.compact_interval") {
+        LoadDuration(*value, path, std::chrono::milliseconds(0), std::chrono::hours(24),
+                     "0 (never) or up to 24h", config_.storage.compact_interval);
+        if (auto d = config_.storage.compact_interval; d > d.zero() && d.count() < 10) {
+          Error(*value, path + ": at least \"10ms\" (or \"0\" to never compact)");
+        }
+      } else if (path == "storage.compact_min_files") {
+        LoadInteger(*value, path, 2, 100000, config_.storage.compact_min_files);
       }
     }
   }
@@ -465,6 +476,31 @@ class Loader {
     for (auto [k, v] : InFileOrder(*t)) {
       if (k->str() == "time") {
         time_node = v;
+      } else if (k->str() == "on_new_fields") {
+        const std::string* mode = ExpectString(*v, path + ".on_new_fields", "\"add_columns\"");
+        if (!mode) {
+          ok = false;
+        } else if (*mode == "add_columns") {
+          spec.on_new_fields = OnNewFields::kAddColumns;
+        } else if (*mode == "ignore") {
+          spec.on_new_fields = OnNewFields::kIgnore;
+        } else if (*mode == "reject") {
+          spec.on_new_fields = OnNewFields::kReject;
+        } else {
+          Error(*v, path + ".on_new_fields: " + Quote(*mode) + " is not a mode" +
+                        DidYouMean(*mode, kOnNewFields) +
+                        " (add_columns: new JSON fields become new nullable columns; ignore: "
+                        "they are dropped; reject: such records go to _rejected)");
+          ok = false;
+        }
+      } else if (k->str() == "retention") {
+        LoadSeconds(*v, path + ".retention", std::chrono::seconds(0), std::chrono::seconds::max(),
+                    "0 (keep forever) or a duration of whole days like \"400d\"",
+                    spec.retention);
+        if (spec.retention.count() % 86400 != 0) {
+          Error(*v, path + ".retention: drops whole days, so use days or weeks, like \"90d\"");
+          ok = false;
+        }
       } else if (k->str() == "columns") {
         has_columns_key = true;
         const toml::table* cols = ExpectTable(*v, path + ".columns", "[" + path + ".columns]");
@@ -571,6 +607,7 @@ class Loader {
     ColumnSpec col;
     col.name = name;
     const toml::node* type_node = nullptr;
+    const toml::node* default_node = nullptr;
     if (n.is_string()) {
       type_node = &n;
     } else if (const toml::table* t = n.as_table()) {
@@ -584,6 +621,8 @@ class Loader {
             Error(*v, path + ".nullable: must be true or false, not " + Describe(*v));
             ok = false;
           }
+        } else if (k->str() == "default") {
+          default_node = v;
         } else if (k->str() == "from") {
           const std::string* from = ExpectString(*v, path + ".from", "\"customer.city\"");
           if (!from) {
@@ -620,8 +659,34 @@ class Loader {
       Error(*type_node, path + ": " + problem);
       return std::nullopt;
     }
+    if (default_node && !LoadDefault(path, *default_node, col)) ok = false;
     if (!ok) return std::nullopt;
     return col;
+  }
+
+  // `default = ...`: any TOML scalar, kept as JSON text and checked by
+  // decoding it exactly as a record's value would be.
+  bool LoadDefault(const std::string& path, const toml::node& n, ColumnSpec& col) {
+    nlohmann::json value;
+    if (const auto* s = n.as_string()) {
+      value = s->get();
+    } else if (const auto* i = n.as_integer()) {
+      value = i->get();
+    } else if (const auto* f = n.as_floating_point()) {
+      value = f->get();
+    } else if (const auto* b = n.as_boolean()) {
+      value = b->get();
+    } else {
+      Error(n, path + ".default: must be a string, number or true/false, not " + Describe(n));
+      return false;
+    }
+    col.default_json = value.dump();
+    std::string problem = config_internal::DefaultProblem(col);
+    if (!problem.empty()) {
+      Error(n, path + ".default: " + problem);
+      return false;
+    }
+    return true;
   }
 
   std::string file_;

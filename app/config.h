@@ -29,14 +29,27 @@ struct ColumnSpec {
   int scale = 0;      // decimal only, 0..precision
   bool nullable = false;
   std::string from;   // JSON path the column reads ("customer.city"); empty = the column's name
+  // The value used when the record lacks the field (or has JSON null), as
+  // JSON text ("0", "\"web\"", "true"); empty = no default.
+  std::string default_json;
   std::string TypeName() const;  // canonical: "decimal(12,2)", "timestamp", ...
   storage::LogicalType Type() const;
+};
+
+// What the materializer does with a JSON field that is not a column.
+enum class OnNewFields {
+  kAddColumns,  // add a nullable column of the inferred type (a new schema version)
+  kIgnore,      // drop the field, keep the record
+  kReject,      // send the record to _rejected
 };
 
 struct TableSpec {
   std::string name;         // [a-z_][a-z0-9_]*, at most 64 bytes; not starting with '_'
   std::string time_column;  // names a column of kind timestamp (or date)
   std::vector<ColumnSpec> columns;  // in the order they are written in the file
+  OnNewFields on_new_fields = OnNewFields::kAddColumns;
+  // Whole store-local days older than this are dropped; 0 = keep forever.
+  std::chrono::seconds retention{0};
 };
 
 struct Config {
@@ -67,6 +80,11 @@ struct Config {
     uint64_t flush_rows = 250000;  // buffered rows (all tables) that trigger writing part files
     std::chrono::milliseconds flush_interval{10000};  // ... or this long after the last write
     int zstd_level = 3;
+    // How often the background compactor looks for days to merge; 0 = never.
+    std::chrono::milliseconds compact_interval{60000};
+    // A day is compacted once it has this many live part files (days before
+    // the current store-local day already at 2).
+    uint64_t compact_min_files = 8;
   } storage;
 
   std::vector<TableSpec> tables;

@@ -64,6 +64,11 @@ flush_rows = 250000
 flush_interval = "10s"
 # zstd compression level of the Parquet pages (1..19; higher is smaller and slower).
 zstd_level = 3
+# Every compact_interval a background task merges a day's small part files
+# into one (or a few of at most ~512 MB) once the day has compact_min_files
+# files, or 2 for days before today. "0" turns compaction off.
+compact_interval = "1m"
+compact_min_files = 8
 
 # Tables. Each [tables.NAME] has a time column (a timestamp or date column;
 # it picks the day partition) and its columns in order. A column is a type,
@@ -72,6 +77,16 @@ zstd_level = 3
 # Types: bool, int32, int64, float64, decimal(p,s) (p = 1..18, s = 0..p),
 # string, date, timestamp. Names: lowercase letters, digits and _; table
 # names starting with _ are reserved for tillpipe (like _rejected).
+# A column may have default = VALUE, used when a record lacks the field or
+# sends null.
+#
+# Per table, optional:
+#   on_new_fields = "add_columns"  # a JSON field no column reads becomes a new
+#                                  # nullable column of the inferred type;
+#                                  # "ignore" drops it, "reject" sends the
+#                                  # record to _rejected
+#   retention = "400d"             # drop whole days older than this (default:
+#                                  # keep everything)
 #
 # The tables below are the retail schema the simulator and the dashboards use.
 

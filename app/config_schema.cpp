@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/config_suggest.h"
+#include "app/record_decoder.h"
 
 namespace tp::app::config_internal {
 namespace {
@@ -178,6 +179,18 @@ std::string SanitizedName(std::string_view name) {
   }
   if (out.size() > 64) out.resize(64);
   return out;
+}
+
+std::string DefaultProblem(const ColumnSpec& col) {
+  DecoderSpec spec;
+  spec.columns.push_back({{col.name, col.Type(), col.nullable}, "", col.default_json, false});
+  auto decoder = RecordDecoder::Create(spec);
+  if (decoder.ok()) return "";
+  // "column x: default 5 does not fit type bool: ..." -> "5 does not fit ..."
+  const std::string& m = decoder.status().message();
+  const std::string_view prefix = ": default ";
+  size_t at = m.find(prefix);
+  return at == std::string::npos ? m : m.substr(at + prefix.size());
 }
 
 }  // namespace tp::app::config_internal

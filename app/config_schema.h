@@ -18,6 +18,10 @@ bool ParseType(std::string_view text, ColumnSpec& col, std::string& problem);
 // The canonical name of col's type: "decimal(12,2)", "timestamp", ...
 std::string TypeName(const ColumnSpec& col);
 
+// Why col.default_json cannot be col's value ("" when it can): decoded by
+// the same code as record values, so a default means what a sent value means.
+std::string DefaultProblem(const ColumnSpec& col);
+
 // Table and column names: [a-z][a-z0-9_]* (columns may also start with _),
 // 1..64 bytes.
 bool ValidName(std::string_view name, bool allow_leading_underscore);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <condition_variable>
 #include <cstring>
 #include <map>
@@ -11,6 +12,8 @@
 #include <set>
 
 #include "app/record_decoder.h"
+#include "app/table_schema.h"
+#include "storage/schema_change.h"
 #include "storage/parquet/parquet_writer.h"
 #include "storage/value_parse.h"
 
@@ -41,6 +44,9 @@ Status SyncDir(const std::filesystem::path& dir) {
 // store-local day of each.
 struct TableState {
   std::string name;
+  std::string time_column;
+  OnNewFields on_new_fields = OnNewFields::kAddColumns;
+  std::vector<DecoderColumn> columns;  // what `decoder` decodes; `schema` is their fields
   storage::Schema schema;
   int time_index = -1;
   int schema_version = 0;
@@ -48,6 +54,42 @@ struct TableState {
   std::vector<Column> rows;
   std::vector<int32_t> row_day;
 };
+
+// Most columns a table grows to by schema evolution: a sender that puts
+// ever-new keys (ids as keys, say) in its records must not grow the schema
+// without bound. Records beyond it are rejected with the reason.
+constexpr size_t kMaxColumns = 256;
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool SameIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::unique_ptr<RecordDecoder>> MakeDecoder(const TableState& t,
+                                                   const std::string& timezone) {
+  DecoderSpec spec;
+  spec.columns = t.columns;
+  spec.timezone = timezone;
+  spec.report_new_fields = t.on_new_fields != OnNewFields::kIgnore;
+  return RecordDecoder::Create(spec);
+}
 
 }  // namespace
 
@@ -86,7 +128,15 @@ struct Materializer::Impl {
   }
   void Reject(std::string_view table, uint64_t offset, const std::string& field,
               const std::string& reason, std::string_view record, int64_t ingested_us);
-  void Process(std::string_view table, uint64_t offset, std::string_view record, int64_t ingested_us);
+  Status Process(std::string_view table, uint64_t offset, std::string_view record,
+                 int64_t ingested_us);
+  // Schema evolution: registers the table's new columns (or a widened one)
+  // as a new schema version, then decodes with the new schema. `problem`
+  // gets why the record cannot add its fields (it is then rejected).
+  Status AddColumns(TableState& t, const std::vector<NewField>& fields, uint64_t offset,
+                    std::string* problem);
+  Status Widen(TableState& t, int column, uint64_t offset);
+  Status NewVersion(TableState& t);
   Status Flush();
   Status WriteTable(TableState& t, std::vector<storage::FileEntry>* files,
                     std::vector<std::filesystem::path>* written);
@@ -119,26 +169,140 @@ void Materializer::Impl::Reject(std::string_view table, uint64_t offset, const s
   ++stats.rows_rejected;
 }
 
-void Materializer::Impl::Process(std::string_view table, uint64_t offset, std::string_view record,
-                                 int64_t ingested_us) {
+Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
+                                   std::string_view record, int64_t ingested_us) {
   auto it = tables.find(table);
   if (it == tables.end()) {
-    return Reject(table, offset, "table",
-                  "table \"" + std::string(table) +
-                      "\" is not in the config; the record stays in the log; declare [tables." +
-                      std::string(table) + "] to keep such records",
-                  record, ingested_us);
+    Reject(table, offset, "table",
+           "table \"" + std::string(table) +
+               "\" is not in the config; the record stays in the log; declare [tables." +
+               std::string(table) + "] to keep such records",
+           record, ingested_us);
+    return Status::OK();
   }
   TableState& t = it->second;
-  DecodeError error;
-  if (!t.decoder->Decode(record, &t.rows, &error)) {
-    return Reject(table, offset, error.field, error.reason, record, ingested_us);
+  // Each schema change makes the record decode further; a record can need
+  // at most one per field, so this ends.
+  for (size_t attempt = 0; attempt <= kMaxColumns; ++attempt) {
+    DecodeError error;
+    if (t.decoder->Decode(record, &t.rows, &error)) {
+      const Column& time = t.rows[t.time_index];
+      const size_t row = time.size() - 1;
+      t.row_day.push_back(time.type().id == TypeId::kDate ? time.Get<int32_t>(row)
+                                                          : LocalDay(time.Get<int64_t>(row)));
+      ++buffered;
+      return Status::OK();
+    }
+    Status s;
+    if (error.kind == DecodeError::Kind::kWiden) {
+      s = Widen(t, error.widen_column, offset);
+    } else if (error.kind == DecodeError::Kind::kNewFields) {
+      if (t.on_new_fields == OnNewFields::kReject) {
+        const std::string& field = error.new_fields.front().name;
+        Reject(table, offset, field,
+               "is not a column of " + t.name + " and on_new_fields = \"reject\"; declare it in " +
+                   "[tables." + t.name + ".columns], or set on_new_fields = \"add_columns\" " +
+                   "(or \"ignore\") and re-send",
+               record, ingested_us);
+        return Status::OK();
+      }
+      std::string problem;
+      s = AddColumns(t, error.new_fields, offset, &problem);
+      if (s.ok() && !problem.empty()) {
+        Reject(table, offset, error.new_fields.front().name, problem, record, ingested_us);
+        return Status::OK();
+      }
+    } else {
+      Reject(table, offset, error.field, error.reason, record, ingested_us);
+      return Status::OK();
+    }
+    if (!s.ok()) return s;  // the catalog failed: retried from this record
   }
-  const Column& time = t.rows[t.time_index];
-  const size_t row = time.size() - 1;
-  t.row_day.push_back(time.type().id == TypeId::kDate ? time.Get<int32_t>(row)
-                                                      : LocalDay(time.Get<int64_t>(row)));
-  ++buffered;
+  Reject(table, offset, "record", "schema evolution did not converge", record, ingested_us);
+  return Status::OK();
+}
+
+Status Materializer::Impl::NewVersion(TableState& t) {
+  storage::Schema schema;
+  for (const DecoderColumn& c : t.columns) schema.fields.push_back(c.field);
+  auto decoder = MakeDecoder(t, opt.timezone);
+  if (!decoder.ok()) return decoder.status();
+  auto version = catalog->EnsureSchema(t.name, t.time_column, schema);
+  if (!version.ok()) return version.status();
+  t.schema = std::move(schema);
+  t.schema_version = *version;
+  t.decoder = std::move(*decoder);
+  return Status::OK();
+}
+
+Status Materializer::Impl::AddColumns(TableState& t, const std::vector<NewField>& fields,
+                                      uint64_t offset, std::string* problem) {
+  for (const NewField& f : fields) {
+    if (!IsIdentifier(f.name)) {
+      *problem = "is a new field but cannot be a column name (letters, digits and _, at most 64 "
+                 "bytes); declare a column for it with from = \"" + f.name.substr(0, 64) +
+                 "\", or set on_new_fields = \"ignore\" for " + t.name;
+      return Status::OK();
+    }
+    for (const DecoderColumn& c : t.columns) {
+      if (SameIgnoringCase(c.field.name, f.name)) {
+        *problem = "is a new field that differs from column \"" + c.field.name +
+                   "\" only in case, which SQL cannot tell apart; send \"" + c.field.name +
+                   "\", or declare a column for it with another name and from = \"" + f.name +
+                   "\"";
+        return Status::OK();
+      }
+    }
+  }
+  if (t.columns.size() + fields.size() > kMaxColumns) {
+    *problem = "is a new field, but " + t.name + " would have more than " +
+               std::to_string(kMaxColumns) +
+               " columns; are keys in the records data (like ids)? Declare the columns you want "
+               "and set on_new_fields = \"ignore\"";
+    return Status::OK();
+  }
+  const size_t before = t.columns.size();
+  const size_t rows = t.row_day.size();
+  for (const NewField& f : fields) {
+    DecoderColumn c;
+    c.field = storage::Field{f.name, f.type, true};
+    c.inferred = true;
+    t.columns.push_back(c);
+    Column col(f.type);
+    for (size_t r = 0; r < rows; ++r) col.AppendNull();  // rows decoded before it appeared
+    t.rows.push_back(std::move(col));
+  }
+  if (Status s = NewVersion(t); !s.ok()) {
+    t.columns.resize(before);
+    t.rows.erase(t.rows.begin() + static_cast<std::ptrdiff_t>(before), t.rows.end());
+    return s;
+  }
+  for (const NewField& f : fields) {
+    Info("materializer: table " + t.name + " has a new column \"" + f.name + "\" (" +
+         f.type.ToString() + ", nullable) from log offset " + std::to_string(offset) +
+         "; schema version " + std::to_string(t.schema_version));
+  }
+  std::lock_guard lock(stats_mu);
+  stats.columns_added += fields.size();
+  return Status::OK();
+}
+
+Status Materializer::Impl::Widen(TableState& t, int column, uint64_t offset) {
+  const LogicalType to = LogicalType::Of(TypeId::kFloat64);
+  DecoderColumn& c = t.columns[column];
+  const LogicalType from = c.field.type;
+  c.field.type = to;
+  if (Status s = NewVersion(t); !s.ok()) {
+    c.field.type = from;
+    return s;
+  }
+  Column widened(to);
+  storage::AppendCast(t.rows[column], &widened);
+  t.rows[column] = std::move(widened);
+  Info("materializer: table " + t.name + " column \"" + c.field.name + "\" widens from " +
+       from.ToString() + " to float64 at log offset " + std::to_string(offset) +
+       " (a value with a fraction); schema version " + std::to_string(t.schema_version));
+  return Status::OK();
 }
 
 Status Materializer::Impl::WriteTable(TableState& t, std::vector<storage::FileEntry>* files,
@@ -270,21 +434,26 @@ Result<std::unique_ptr<Materializer>> Materializer::Open(MaterializerOptions opt
   for (const auto& spec : impl->opt.tables) {
     TableState t;
     t.name = spec.name;
-    t.schema = spec.schema;
-    t.time_index = spec.schema.Find(spec.time_column);
-    if (t.time_index < 0) {
+    t.time_column = spec.time_column;
+    t.on_new_fields = spec.on_new_fields;
+    if (spec.schema.Find(spec.time_column) < 0) {
       return Status::InvalidArgument("table " + spec.name + ": time column \"" + spec.time_column +
                                      "\" is not one of its columns");
     }
-    // A row must have a day: the time column cannot be NULL.
-    t.schema.fields[t.time_index].nullable = false;
-    auto decoder = RecordDecoder::Create(t.schema, spec.paths, tz);
-    if (!decoder.ok()) return decoder.status();
-    t.decoder = std::move(*decoder);
+    // The declared columns plus those schema evolution added before.
+    auto latest = catalog->Table(spec.name);
+    if (!latest.ok() && latest.status().code() != Status::Code::kNotFound) {
+      return latest.status();
+    }
+    auto columns = PlanColumns(spec, latest.ok() ? &*latest : nullptr);
+    if (!columns.ok()) {
+      return Status::InvalidArgument(columns.status().message() +
+                                     " (tillpipe validate -c FILE lists every such problem)");
+    }
+    t.columns = std::move(*columns);
+    if (Status s = impl->NewVersion(t); !s.ok()) return s;
+    t.time_index = t.schema.Find(t.time_column);
     t.rows = t.decoder->MakeColumns();
-    auto version = catalog->EnsureSchema(t.name, spec.time_column, t.schema);
-    if (!version.ok()) return version.status();
-    t.schema_version = *version;
     impl->tables.emplace(t.name, std::move(t));
   }
   impl->rejected.name = kRejectedTable;
@@ -352,7 +521,11 @@ Status Materializer::Poll(bool force) {
     for (size_t k = 0; k < batch.records.size(); ++k) {
       uint64_t offset = batch.base_offset + k;
       if (offset < m.next_offset) continue;  // already in committed files
-      m.Process(batch.table, offset, batch.records[k], batch.append_time_us);
+      if (Status s = m.Process(batch.table, offset, batch.records[k], batch.append_time_us);
+          !s.ok()) {
+        m.reader.reset();  // start over from this record on the next poll
+        return s;
+      }
       m.next_offset = offset + 1;
     }
     if (m.buffered >= m.opt.flush_rows) {

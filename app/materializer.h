@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/config.h"
 #include "storage/catalog.h"
 #include "storage/types.h"
 #include "stream/log.h"
@@ -32,11 +33,16 @@
 
 namespace tp::app {
 
+// A table as the config declares it. The materializer decodes into the
+// declared columns plus those schema evolution added before (kept in the
+// catalog), see PlanColumns in app/table_schema.h.
 struct MaterializedTable {
   std::string name;
   storage::Schema schema;
-  std::vector<std::string> paths;  // JSON path per column; empty = the column name
-  std::string time_column;         // a timestamp or date column of the schema
+  std::vector<std::string> paths;     // JSON path per column; empty = the column name
+  std::vector<std::string> defaults;  // JSON default per column; empty (or missing) = none
+  std::string time_column;            // a timestamp or date column of the schema
+  OnNewFields on_new_fields = OnNewFields::kAddColumns;
 };
 
 struct MaterializerOptions {
@@ -56,6 +62,7 @@ struct MaterializerStats {
   uint64_t rows_written = 0;     // since open
   uint64_t rows_rejected = 0;    // since open
   uint64_t files_written = 0;    // since open
+  uint64_t columns_added = 0;    // by schema evolution, since open
   uint64_t flushes = 0;
   int64_t last_flush_us = 0;     // wall clock of the last successful flush
 };

@@ -13,6 +13,7 @@ namespace tp::app {
 
 namespace od = simdjson::ondemand;
 using storage::Column;
+using storage::LogicalType;
 using storage::TypeId;
 
 namespace {
@@ -69,20 +70,45 @@ std::string NumberText(od::value& v, od::json_type type, std::string_view* text)
   return "?";
 }
 
+// A date and a time of day ("2026-11-21T18:03:12Z", "2026-11-21 18:03"):
+// a bare date stays a string, as do numbers-as-strings.
+bool LooksLikeTimestamp(std::string_view s) {
+  return s.size() >= 16 && (s[10] == 'T' || s[10] == ' ') && storage::ParseIsoDateTime(s).ok();
+}
+
 }  // namespace
+
+LogicalType InferType(std::string_view raw) {
+  raw = Trim(raw);
+  if (raw == "true" || raw == "false") return LogicalType::Of(TypeId::kBool);
+  if (raw.empty() || raw.front() == '{' || raw.front() == '[') return LogicalType::Of(TypeId::kString);
+  if (raw.front() == '"') {
+    std::string_view text = raw.substr(1, raw.size() >= 2 ? raw.size() - 2 : 0);
+    return LogicalType::Of(LooksLikeTimestamp(text) ? TypeId::kTimestamp : TypeId::kString);
+  }
+  if (raw.find_first_of(".eE") == std::string_view::npos && storage::ParseInt64(raw).ok()) {
+    return LogicalType::Of(TypeId::kInt64);
+  }
+  return LogicalType::Of(TypeId::kFloat64);
+}
 
 struct RecordDecoder::Impl {
   storage::Schema schema;
   std::vector<std::string> names;  // the JSON path per column, for messages
+  std::vector<bool> inferred;      // per column: DecoderColumn::inferred
+  std::vector<Staged> defaults;    // per column; present = has a default
+  bool report_new_fields = false;
   PathNode root;
   const date::time_zone* zone = nullptr;  // nullptr = UTC
   od::parser parser;
   std::string buffer;  // the record, copied with simdjson's padding
   std::vector<Staged> staged;
+  std::vector<NewField> new_fields;  // found by the current Decode
+  int widen_column = -1;             // set by Stage when an inferred int64 needs float64
 
   // Casts `v` for column `c` into `out`; on failure returns the reason.
   std::string Stage(int c, od::value v, Staged* out);
-  std::string Walk(od::object obj, const PathNode& node);
+  std::string Walk(od::object obj, const PathNode& node, bool top);
   int64_t LocalToUtc(const storage::CivilTime& t) const;
 };
 
@@ -138,7 +164,13 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
         return why == "?" ? expected("a whole number") : why;
       }
       auto n = storage::ParseInt64(text);
-      if (!n.ok()) return n.status().message();
+      if (!n.ok()) {
+        if (inferred[c] && f.type.id == TypeId::kInt64 && type == od::json_type::number) {
+          widen_column = c;  // e.g. 2.5 after whole numbers: the column becomes float64
+          return "needs float64";
+        }
+        return n.status().message();
+      }
       if (f.type.id == TypeId::kInt32 && (*n < INT32_MIN || *n > INT32_MAX)) {
         return std::string(text) + " is out of range for int32";
       }
@@ -186,6 +218,18 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
         out->s.assign(Trim(v.raw_json_token()));  // e.g. a zip code sent as a number
         return "";
       }
+      if (inferred[c]) {  // a new field holding an object or array keeps its JSON text
+        std::string_view raw;
+        if (type == od::json_type::object) {
+          od::object o;
+          if (v.get_object().get(o) || o.raw_json().get(raw)) return "invalid JSON object";
+        } else {
+          od::array a;
+          if (v.get_array().get(a) || a.raw_json().get(raw)) return "invalid JSON array";
+        }
+        out->s.assign(Trim(raw));
+        return "";
+      }
       return expected("a string");
     }
     case TypeId::kDate:
@@ -212,12 +256,30 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
   return "unsupported column type";
 }
 
-std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node) {
+std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node, bool top) {
   for (auto field : obj) {
     std::string_view key;
     if (field.unescaped_key().get(key)) return "invalid JSON key";
     auto it = node.children.find(key);
-    if (it == node.children.end()) continue;  // a field no column reads
+    if (it == node.children.end()) {  // a field no column reads
+      if (!top || !report_new_fields) continue;
+      od::value v;
+      od::json_type t;
+      if (field.value().get(v) || v.type().get(t)) return "invalid JSON value";
+      if (t == od::json_type::null) continue;
+      LogicalType type = LogicalType::Of(TypeId::kString);
+      if (t == od::json_type::boolean) {
+        type = LogicalType::Of(TypeId::kBool);
+      } else if (t == od::json_type::number) {
+        type = InferType(Trim(v.raw_json_token()));
+      } else if (t == od::json_type::string) {
+        std::string_view text;
+        if (v.get_string().get(text)) return "invalid JSON string";
+        if (LooksLikeTimestamp(text)) type = LogicalType::Of(TypeId::kTimestamp);
+      }
+      new_fields.push_back({std::string(key), type});
+      continue;
+    }
     const PathNode& child = it->second;
     od::value v;
     if (field.value().get(v)) return "invalid JSON value";
@@ -230,7 +292,7 @@ std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node) {
       if (t != od::json_type::object) continue;  // nested columns stay NULL/missing
       od::object inner;
       if (v.get_object().get(inner)) return "invalid JSON object";
-      std::string why = Walk(inner, child);
+      std::string why = Walk(inner, child, false);
       if (!why.empty()) return why;
     }
   }
@@ -240,11 +302,24 @@ std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node) {
 Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const storage::Schema& schema,
                                                              const std::vector<std::string>& paths,
                                                              const std::string& timezone) {
-  auto impl = std::make_unique<Impl>();
-  impl->schema = schema;
-  impl->staged.resize(schema.fields.size());
+  DecoderSpec spec;
+  spec.timezone = timezone;
   for (size_t i = 0; i < schema.fields.size(); ++i) {
-    std::string path = i < paths.size() && !paths[i].empty() ? paths[i] : schema.fields[i].name;
+    spec.columns.push_back({schema.fields[i], i < paths.size() ? paths[i] : "", "", false});
+  }
+  return Create(spec);
+}
+
+Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const DecoderSpec& spec) {
+  auto impl = std::make_unique<Impl>();
+  impl->report_new_fields = spec.report_new_fields;
+  impl->staged.resize(spec.columns.size());
+  impl->defaults.resize(spec.columns.size());
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    const DecoderColumn& col = spec.columns[i];
+    impl->schema.fields.push_back(col.field);
+    impl->inferred.push_back(col.inferred);
+    std::string path = col.path.empty() ? col.field.name : col.path;
     impl->names.push_back(path);
     PathNode* node = &impl->root;
     size_t start = 0;
@@ -253,7 +328,7 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const storage::Sche
       std::string part =
           path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
       if (part.empty()) {
-        return Status::InvalidArgument("column " + schema.fields[i].name + ": bad path \"" + path +
+        return Status::InvalidArgument("column " + col.field.name + ": bad path \"" + path +
                                        "\" (write nested fields as a.b)");
       }
       node = &node->children[part];
@@ -261,18 +336,52 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const storage::Sche
       start = dot + 1;
     }
     if (node->column >= 0) {
-      return Status::InvalidArgument("columns " + schema.fields[node->column].name + " and " +
-                                     schema.fields[i].name + " both read \"" + path + "\"");
+      return Status::InvalidArgument("columns " + spec.columns[node->column].field.name + " and " +
+                                     col.field.name + " both read \"" + path + "\"");
     }
     node->column = static_cast<int>(i);
   }
-  if (timezone != "UTC" && timezone != "Etc/UTC") {
+  if (spec.timezone != "UTC" && spec.timezone != "Etc/UTC") {
     try {
-      impl->zone = date::locate_zone(timezone);
+      impl->zone = date::locate_zone(spec.timezone);
     } catch (const std::exception& e) {
-      return Status::InvalidArgument("unknown time zone \"" + timezone + "\": " + e.what());
+      return Status::InvalidArgument("unknown time zone \"" + spec.timezone + "\": " + e.what());
     }
   }
+  // Defaults are cast once, by the same code as record values.
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    const std::string& text = spec.columns[i].default_json;
+    if (text.empty()) continue;
+    od::parser parser;
+    od::document doc;
+    od::value v;
+    std::string why;
+    // A scalar document cannot be a value; wrap it in an array.
+    std::string wrapped = "[" + text + "]";
+    wrapped.reserve(wrapped.size() + simdjson::SIMDJSON_PADDING);
+    od::array arr;
+    if (parser.iterate(wrapped.data(), wrapped.size(), wrapped.capacity()).get(doc) ||
+        doc.get_array().get(arr)) {
+      why = "is not a JSON value";
+    } else {
+      for (auto element : arr) {
+        if (element.get(v)) {
+          why = "is not a JSON value";
+        } else {
+          why = impl->Stage(static_cast<int>(i), v, &impl->defaults[i]);
+        }
+        break;
+      }
+    }
+    if (why.empty() && impl->defaults[i].is_null) why = "cannot be null";
+    if (!why.empty()) {
+      impl->defaults[i].present = false;
+      return Status::InvalidArgument("column " + spec.columns[i].field.name + ": default " + text +
+                                     " does not fit type " + spec.columns[i].field.type.ToString() +
+                                     ": " + why);
+    }
+  }
+  impl->widen_column = -1;
   return std::unique_ptr<RecordDecoder>(new RecordDecoder(std::move(impl)));
 }
 
@@ -289,6 +398,8 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns,
                            DecodeError* error) {
   Impl& m = *impl_;
   for (auto& s : m.staged) s.present = false;
+  m.new_fields.clear();
+  m.widen_column = -1;
   m.buffer.reserve(json.size() + simdjson::SIMDJSON_PADDING);
   m.buffer.assign(json);
   od::document doc;
@@ -300,16 +411,36 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns,
         "record\x1f"
         "not a JSON object";
   } else {
-    why = m.Walk(obj, m.root);
+    why = m.Walk(obj, m.root, true);
   }
+  if (m.widen_column >= 0) {
+    error->kind = DecodeError::Kind::kWiden;
+    error->widen_column = m.widen_column;
+    error->field = m.names[m.widen_column];
+    error->reason = "needs float64";
+    return false;
+  }
+  error->kind = DecodeError::Kind::kBadRecord;
   if (!why.empty()) {
     size_t sep = why.find('\x1f');
     error->field = sep == std::string::npos ? "record" : why.substr(0, sep);
     error->reason = sep == std::string::npos ? why : why.substr(sep + 1);
     return false;
   }
-  // Every value is known; check NULLs against nullability before appending.
+  if (!m.new_fields.empty()) {
+    error->kind = DecodeError::Kind::kNewFields;
+    error->new_fields = std::move(m.new_fields);
+    m.new_fields.clear();
+    error->field = error->new_fields.front().name;
+    error->reason = "is not a column";
+    return false;
+  }
+  // Every value is known; fill defaults, then check NULLs against
+  // nullability before appending.
   for (size_t c = 0; c < m.staged.size(); ++c) {
+    if ((!m.staged[c].present || m.staged[c].is_null) && m.defaults[c].present) {
+      m.staged[c] = m.defaults[c];
+    }
     const Staged& s = m.staged[c];
     if ((!s.present || s.is_null) && !m.schema.fields[c].nullable) {
       error->field = m.names[c];

@@ -6,8 +6,10 @@
 // strings to ints/floats, decimals from their exact text (no float
 // rounding), ISO-8601 strings to timestamps (with their offset, or in the
 // store's time zone when they have none, DST-correct) and dates. A missing
-// field or JSON null is NULL where the column is nullable; otherwise the
-// record is rejected with the field and the reason.
+// field or JSON null takes the column's default, else is NULL where the
+// column is nullable; otherwise the record is rejected with the field and the
+// reason. Top-level fields no column reads are skipped or, for schema
+// evolution, reported with an inferred type (see DecoderSpec).
 #pragma once
 
 #include <memory>
@@ -21,15 +23,49 @@
 
 namespace tp::app {
 
+// A top-level JSON field no column reads, with the type inferred from its
+// value (only reported when DecoderSpec::report_new_fields is set, and never
+// for a null value, which says nothing about the type).
+struct NewField {
+  std::string name;
+  storage::LogicalType type;
+};
+
 struct DecodeError {
+  enum class Kind {
+    kBadRecord,   // the record cannot become a row: `field` and `reason` say why
+    kNewFields,   // the record has fields no column reads: `new_fields`
+    kWiden,       // an inferred int64 column got a fraction: `widen_column` needs float64
+  };
+  Kind kind = Kind::kBadRecord;
   std::string field;   // the column (or JSON path) at fault
   std::string reason;  // what was wrong and what was expected
+  std::vector<NewField> new_fields;
+  int widen_column = -1;
+};
+
+struct DecoderColumn {
+  storage::Field field;
+  std::string path;          // JSON path ("customer.city"); empty = the field's name
+  std::string default_json;  // JSON value used when the field is missing or null; empty = none
+  // Added by schema evolution rather than declared: an int64 column may widen
+  // to float64, and a string column also takes objects and arrays (as JSON).
+  bool inferred = false;
+};
+
+struct DecoderSpec {
+  std::vector<DecoderColumn> columns;
+  std::string timezone = "UTC";  // IANA name, for timestamps without an offset
+  // Report top-level fields that no column reads (else they are skipped).
+  bool report_new_fields = false;
 };
 
 class RecordDecoder {
  public:
+  // InvalidArgument for a bad path, two columns reading one path, an unknown
+  // time zone, or a default that does not convert to its column's type.
+  static Result<std::unique_ptr<RecordDecoder>> Create(const DecoderSpec& spec);
   // `paths[i]` is the JSON path of schema field i (empty = the field's name).
-  // `timezone` is an IANA name used for timestamps without an offset.
   static Result<std::unique_ptr<RecordDecoder>> Create(const storage::Schema& schema,
                                                        const std::vector<std::string>& paths,
                                                        const std::string& timezone);
@@ -47,5 +83,11 @@ class RecordDecoder {
   explicit RecordDecoder(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The type schema evolution gives a new field from its first non-null JSON
+// value: true/false -> bool, a whole number that fits -> int64, any other
+// number -> float64, an ISO-8601 date-time string -> timestamp, any other
+// string, object or array -> string. Exposed for tests and docs.
+storage::LogicalType InferType(std::string_view raw_json_value);
 
 }  // namespace tp::app

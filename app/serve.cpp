@@ -10,6 +10,7 @@
 #include "app/config.h"
 #include "app/data_dir_lock.h"
 #include "app/materializer.h"
+#include "app/table_schema.h"
 #include "app/stream_backend.h"
 #include "storage/catalog.h"
 #include "stream/log.h"
@@ -23,22 +24,6 @@ void Say(std::string_view line) {
   std::string s = "tillpipe: " + std::string(line) + "\n";
   std::fwrite(s.data(), 1, s.size(), stderr);
   std::fflush(stderr);
-}
-
-// The tables of the config as the materializer sees them.
-std::vector<MaterializedTable> TablesOf(const Config& config) {
-  std::vector<MaterializedTable> out;
-  for (const TableSpec& t : config.tables) {
-    MaterializedTable m;
-    m.name = t.name;
-    m.time_column = t.time_column;
-    for (const ColumnSpec& c : t.columns) {
-      m.schema.fields.push_back(storage::Field{c.name, c.Type(), c.nullable});
-      m.paths.push_back(c.from.empty() ? c.name : c.from);
-    }
-    out.push_back(std::move(m));
-  }
-  return out;
 }
 
 Result<stream::FsyncMode> ParseFsync(const std::string& s) {

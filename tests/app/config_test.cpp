@@ -87,7 +87,9 @@ TEST(ConfigDefault, DeclaresEveryStreamHttpAndAuthKey) {
   const std::string text(DefaultConfigText());
   for (const char* key : {"data_dir =", "timezone =", "[http]", "listen =", "max_body =", "[auth]",
                           "ingest_tokens =", "[stream]", "fsync =", "fsync_interval =",
-                          "segment_size =", "retention =", "min_free =", "idempotency_window ="}) {
+                          "segment_size =", "retention =", "min_free =", "idempotency_window =",
+                          "flush_rows =", "flush_interval =", "zstd_level =", "compact_interval =",
+                          "compact_min_files =", "on_new_fields =", "default ="}) {
     EXPECT_THAT(text, HasSubstr(key));
   }
 }
@@ -748,6 +750,66 @@ at = { type = "timestamp", from = "purchased_at" }
   ASSERT_TRUE(load.config) << load.errors[0].ToString();
   EXPECT_EQ(load.config->tables[0].columns[0].from, "customer.city");
   EXPECT_EQ(load.config->tables[0].columns[1].from, "purchased_at");
+}
+
+
+TEST(ConfigTables, SchemaEvolutionRetentionAndDefaults) {
+  auto load = LoadConfigText(R"toml(
+[storage]
+compact_interval = "30s"
+compact_min_files = 4
+[tables.orders]
+time = "at"
+on_new_fields = "reject"
+retention = "400d"
+[tables.orders.columns]
+at = "timestamp"
+channel = { type = "string", default = "web" }
+items = { type = "int32", default = 1 }
+score = { type = "float64", default = 2.5 }
+gift = { type = "bool", default = false }
+total = { type = "decimal(12,2)", default = "0.00" }
+[tables.views]
+time = "at"
+[tables.views.columns]
+at = "timestamp"
+)toml",
+                             "t.toml");
+  ASSERT_TRUE(load.config) << AllErrors(load);
+  const Config& c = *load.config;
+  EXPECT_EQ(c.storage.compact_interval, std::chrono::seconds(30));
+  EXPECT_EQ(c.storage.compact_min_files, 4u);
+  EXPECT_EQ(c.tables[0].on_new_fields, OnNewFields::kReject);
+  EXPECT_EQ(c.tables[0].retention, std::chrono::hours(400 * 24));
+  EXPECT_EQ(c.tables[0].columns[1].default_json, "\"web\"");
+  EXPECT_EQ(c.tables[0].columns[2].default_json, "1");
+  EXPECT_EQ(c.tables[0].columns[3].default_json, "2.5");
+  EXPECT_EQ(c.tables[0].columns[4].default_json, "false");
+  EXPECT_EQ(c.tables[0].columns[5].default_json, "\"0.00\"");
+  EXPECT_EQ(c.tables[0].columns[0].default_json, "");
+  // The defaults: add columns, keep forever, compact every minute.
+  EXPECT_EQ(c.tables[1].on_new_fields, OnNewFields::kAddColumns);
+  EXPECT_EQ(c.tables[1].retention, std::chrono::seconds(0));
+  EXPECT_EQ(Load("").config->storage.compact_interval, std::chrono::minutes(1));
+}
+
+TEST(ConfigError, SchemaEvolutionRetentionAndDefaultProblems) {
+  ExpectOneError(Load(Lines({kOrders, "time = \"at\"", "on_new_fields = \"add_column\"",
+                             "columns = { at = \"timestamp\" }"})),
+                 3, 17, {"tables.orders.on_new_fields", "did you mean \"add_columns\"", "ignore"});
+  ExpectOneError(Load(Lines({kOrders, "time = \"at\"", "retention = \"36h\"",
+                             "columns = { at = \"timestamp\" }"})),
+                 3, 13, {"tables.orders.retention", "whole days", "\"90d\""});
+  ExpectOneError(Load(Lines({kOrders, "time = \"at\"",
+                             "columns = { at = \"timestamp\", n = { type = \"int32\", default = "
+                             "\"many\" } }"})),
+                 3, 63, {"tables.orders.columns.n.default: \"many\" does not fit type int32",
+                         "not a whole number"});
+  ExpectOneError(Load(Lines({kOrders, "time = \"at\"",
+                             "columns = { at = \"timestamp\", n = { type = \"bool\", default = "
+                             "[1] } }"})),
+                 3, 62, {"default: must be a string, number or true/false"});
+  ExpectOneError(Load(Lines({"[storage]", "compact_min_files = 1"})), 2, 21, {"2..100000"});
 }
 
 }  // namespace

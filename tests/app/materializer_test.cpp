@@ -49,11 +49,12 @@ struct World {
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     catalog = std::move(*c);
   }
-  std::unique_ptr<Materializer> Open(const std::string& tz = "UTC") {
+  std::unique_ptr<Materializer> Open(const std::string& tz = "UTC",
+                                     MaterializedTable table = Orders()) {
     MaterializerOptions o;
     o.data_dir = dir.path();
     o.timezone = tz;
-    o.tables = {Orders()};
+    o.tables = {std::move(table)};
     o.info_log = [this](std::string_view s) { messages.emplace_back(s); };
     auto m = Materializer::Open(o, log.get(), catalog.get());
     EXPECT_TRUE(m.ok()) << m.status().ToString();
@@ -71,7 +72,7 @@ struct World {
   json Duck(const std::string& sql_over_orders) {
     std::string glob = (dir.path() / "tables" / "orders" / "*" / "*.parquet").string();
     auto j = testing::DuckDb({"CREATE VIEW orders AS SELECT * FROM read_parquet('" + glob +
-                                  "', hive_partitioning = true)",
+                                  "', hive_partitioning = true, union_by_name = true)",
                               sql_over_orders});
     EXPECT_FALSE(j.contains("error")) << j.dump();
     return j;
@@ -182,6 +183,169 @@ TEST(Materializer, RegistersAsLogConsumerForRetention) {
   EXPECT_EQ(consumers[0].name, "materializer");
   EXPECT_EQ(consumers[0].offset, 1u);
   EXPECT_EQ(consumers[0].lag, 0u);
+}
+
+
+
+// --- schema evolution ---
+
+json Rejected(World& w) {
+  std::string glob = (w.dir.path() / "tables" / "_rejected" / "*" / "*.parquet").string();
+  return testing::DuckDb("SELECT log_offset, field, reason FROM read_parquet('" + glob +
+                         "') ORDER BY log_offset")["rows"];
+}
+
+TEST(Materializer, NewFieldsBecomeNullableColumnsInANewSchemaVersion) {
+  World w;
+  auto m = w.Open();
+  w.Append("orders", {Order(1, "2026-11-20T10:00:00Z")});
+  ASSERT_TRUE(m->Poll(true).ok());  // a file without the new columns
+  w.Append("orders",
+           {Order(2, "2026-11-21T10:00:00Z"),
+            R"({"order_id":"o3","total":1,"purchased_at":"2026-11-21T11:00:00Z","coupon":"BF26",)"
+            R"("gift":true,"points":7,"shipped_at":"2026-11-22T08:00:00+01:00","extra":{"a":[1]},)"
+            R"("note":null})",
+            R"({"order_id":"o4","total":1,"purchased_at":"2026-11-21T12:00:00Z","points":8})"});
+  ASSERT_TRUE(m->Poll(true).ok());
+  EXPECT_EQ(m->Stats().rows_rejected, 0u);
+  EXPECT_EQ(m->Stats().columns_added, 5u);  // not "note": a null says nothing about the type
+
+  auto t = w.catalog->Table("orders");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->schema_version, 2);
+  std::vector<std::string> names;
+  for (const auto& f : t->schema.fields) names.push_back(f.name + " " + f.type.ToString());
+  EXPECT_EQ(names, (std::vector<std::string>{"order_id string", "city string", "total decimal(12,2)",
+                                             "purchased_at timestamp", "coupon string", "gift bool",
+                                             "points int64", "shipped_at timestamp",
+                                             "extra string"}));
+  // Old and new days read together: the old file lacks the columns (NULL).
+  json j = w.Duck(
+      "SELECT order_id, coupon, gift, points, strftime(shipped_at, '%Y-%m-%d %H:%M'), extra "
+      "FROM orders ORDER BY order_id");
+  EXPECT_EQ(j["rows"], (json{{"o1", nullptr, nullptr, nullptr, nullptr, nullptr},
+                             {"o2", nullptr, nullptr, nullptr, nullptr, nullptr},
+                             {"o3", "BF26", true, "7", "2026-11-22 07:00", R"({"a":[1]})"},
+                             {"o4", nullptr, nullptr, "8", nullptr, nullptr}}));
+  // The new column survives a restart even when the config never names it.
+  m.reset();
+  w.Reopen();
+  m = w.Open();
+  w.Append("orders", {R"({"order_id":"o5","total":1,"purchased_at":"2026-11-21T13:00:00Z","coupon":"X"})"});
+  ASSERT_TRUE(m->Poll(true).ok());
+  EXPECT_EQ(m->Stats().columns_added, 0u);
+  EXPECT_EQ(w.catalog->Table("orders")->schema_version, 2);
+  j = w.Duck("SELECT coupon FROM orders WHERE order_id = 'o5'");
+  EXPECT_EQ(j["rows"], (json{{"X"}}));
+}
+
+TEST(Materializer, InferredIntegerWidensToFloatAndConflictsAreRejected) {
+  World w;
+  auto m = w.Open();
+  auto rec = [](int i, const std::string& extra) {
+    return R"({"order_id":"o)" + std::to_string(i) +
+           R"(","total":1,"purchased_at":"2026-11-21T10:00:00Z",)" + extra + "}";
+  };
+  w.Append("orders", {rec(1, R"("weight":2)")});
+  ASSERT_TRUE(m->Poll(true).ok());  // a file where weight is int64
+  w.Append("orders", {rec(2, R"("weight":3)"), rec(3, R"("weight":2.5)"),
+                      rec(4, R"("weight":"heavy")"), rec(5, R"("flag":true)"),
+                      rec(6, R"("flag":"maybe")")});
+  ASSERT_TRUE(m->Poll(true).ok());
+  auto t = w.catalog->Table("orders");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->schema.fields[t->schema.Find("weight")].type.ToString(), "float64");
+  EXPECT_EQ(t->schema_version, 4);  // +weight, weight -> float64, +flag
+  json j = w.Duck("SELECT order_id, weight, typeof(weight) FROM orders WHERE weight IS NOT NULL "
+                  "ORDER BY order_id");
+  EXPECT_EQ(j["rows"], (json{{"o1", 2.0, "DOUBLE"}, {"o2", 3.0, "DOUBLE"}, {"o3", 2.5, "DOUBLE"}}));
+  json r = Rejected(w);
+  ASSERT_EQ(r.size(), 2u) << r.dump();
+  EXPECT_EQ(r[0][0], "3");  // rec(4), the fourth record in the log
+  EXPECT_EQ(r[0][1], "weight");
+  EXPECT_NE(r[0][2].get<std::string>().find("heavy"), std::string::npos) << r.dump();
+  EXPECT_EQ(r[1][1], "flag");
+  EXPECT_NE(r[1][2].get<std::string>().find("true or false"), std::string::npos) << r.dump();
+}
+
+TEST(Materializer, OnNewFieldsIgnoreAndReject) {
+  {
+    World w;
+    MaterializedTable t = Orders();
+    t.on_new_fields = OnNewFields::kIgnore;
+    auto m = w.Open("UTC", t);
+    w.Append("orders", {R"({"order_id":"o1","total":1,"purchased_at":"2026-11-21T10:00:00Z","x":1})"});
+    ASSERT_TRUE(m->Poll(true).ok());
+    EXPECT_EQ(m->Stats().rows_written, 1u);
+    EXPECT_EQ(w.catalog->Table("orders")->schema.fields.size(), 4u);
+  }
+  {
+    World w;
+    MaterializedTable t = Orders();
+    t.on_new_fields = OnNewFields::kReject;
+    auto m = w.Open("UTC", t);
+    w.Append("orders", {R"({"order_id":"o1","total":1,"purchased_at":"2026-11-21T10:00:00Z","x":1})",
+                        R"({"order_id":"o2","total":1,"purchased_at":"2026-11-21T10:00:00Z"})"});
+    ASSERT_TRUE(m->Poll(true).ok());
+    EXPECT_EQ(m->Stats().rows_written, 1u);
+    json r = Rejected(w);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0][1], "x");
+    EXPECT_NE(r[0][2].get<std::string>().find("on_new_fields"), std::string::npos) << r.dump();
+  }
+}
+
+TEST(Materializer, NewFieldsThatCannotBeColumnsAreRejectedWithTheReason) {
+  World w;
+  auto m = w.Open();
+  w.Append("orders", {R"({"order_id":"o1","total":1,"purchased_at":"2026-11-21T10:00:00Z","my field":1})",
+                      R"({"order_id":"o2","total":1,"purchased_at":"2026-11-21T10:00:00Z","City":"x"})"});
+  std::string many = R"({"order_id":"o3","total":1,"purchased_at":"2026-11-21T10:00:00Z")";
+  for (int i = 0; i < 300; ++i) many += ",\"k" + std::to_string(i) + "\":1";
+  w.Append("orders", {many + "}"});
+  ASSERT_TRUE(m->Poll(true).ok());
+  json r = Rejected(w);
+  ASSERT_EQ(r.size(), 3u) << r.dump();
+  EXPECT_EQ(r[0][1], "my field");
+  EXPECT_NE(r[0][2].get<std::string>().find("from = \"my field\""), std::string::npos);
+  EXPECT_EQ(r[1][1], "City");
+  EXPECT_NE(r[1][2].get<std::string>().find("only in case"), std::string::npos);
+  EXPECT_NE(r[2][2].get<std::string>().find("256 columns"), std::string::npos);
+  EXPECT_EQ(w.catalog->Table("orders")->schema.fields.size(), 4u);
+}
+
+TEST(Materializer, DefaultsFillMissingAndNullFields) {
+  World w;
+  MaterializedTable t = Orders();
+  t.defaults = {"", "\"Unknown\"", "0", ""};
+  auto m = w.Open("UTC", t);
+  w.Append("orders", {R"({"order_id":"o1","purchased_at":"2026-11-21T10:00:00Z"})",
+                      R"({"order_id":"o2","city":null,"total":"2.50","purchased_at":"2026-11-21T10:00:00Z"})"});
+  ASSERT_TRUE(m->Poll(true).ok());
+  json j = w.Duck("SELECT order_id, city, total::VARCHAR FROM orders ORDER BY order_id");
+  EXPECT_EQ(j["rows"], (json{{"o1", "Unknown", "0.00"}, {"o2", "Unknown", "2.50"}}));
+}
+
+TEST(Materializer, RefusesAConfigChangeOldFilesCannotFollow) {
+  World w;
+  { auto m = w.Open(); }
+  MaterializedTable narrowed = Orders();
+  narrowed.schema.fields[2].type = LogicalType::Decimal(12, 1);  // total loses a digit
+  MaterializerOptions o;
+  o.data_dir = w.dir.path();
+  o.tables = {narrowed};
+  auto m = Materializer::Open(o, w.log.get(), w.catalog.get());
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("cannot change from decimal(12,2) to decimal(12,1)"),
+            std::string::npos)
+      << m.status().message();
+  // A widening change is a new schema version.
+  MaterializedTable widened = Orders();
+  widened.schema.fields[2].type = LogicalType::Decimal(18, 4);
+  o.tables = {widened};
+  auto m2 = Materializer::Open(o, w.log.get(), w.catalog.get());
+  ASSERT_TRUE(m2.ok()) << m2.status().ToString();
+  EXPECT_EQ(w.catalog->Table("orders")->schema_version, 2);
 }
 
 }  // namespace

@@ -142,5 +142,107 @@ TEST(RecordDecoder, BadSetupIsRefused) {
   EXPECT_FALSE(RecordDecoder::Create(OrdersSchema(), paths, "UTC").ok());
 }
 
+
+TEST(RecordDecoder, InfersTheTypeOfNewFields) {
+  EXPECT_EQ(InferType("true"), LogicalType::Of(TypeId::kBool));
+  EXPECT_EQ(InferType("12"), LogicalType::Of(TypeId::kInt64));
+  EXPECT_EQ(InferType("-9223372036854775808"), LogicalType::Of(TypeId::kInt64));
+  EXPECT_EQ(InferType("9223372036854775808"), LogicalType::Of(TypeId::kFloat64));  // too big
+  EXPECT_EQ(InferType("1.0"), LogicalType::Of(TypeId::kFloat64));
+  EXPECT_EQ(InferType("1e3"), LogicalType::Of(TypeId::kFloat64));
+  EXPECT_EQ(InferType("\"2026-11-21T18:03:12Z\""), LogicalType::Of(TypeId::kTimestamp));
+  EXPECT_EQ(InferType("\"2026-11-21 18:03\""), LogicalType::Of(TypeId::kTimestamp));
+  EXPECT_EQ(InferType("\"2026-11-21\""), LogicalType::Of(TypeId::kString));  // a bare date
+  EXPECT_EQ(InferType("\"12\""), LogicalType::Of(TypeId::kString));
+  EXPECT_EQ(InferType("{\"a\":1}"), LogicalType::Of(TypeId::kString));
+  EXPECT_EQ(InferType("[1]"), LogicalType::Of(TypeId::kString));
+}
+
+DecoderSpec SmallSpec(bool report_new_fields) {
+  DecoderSpec spec;
+  spec.report_new_fields = report_new_fields;
+  spec.columns = {
+      {{"id", LogicalType::Of(TypeId::kString), false}, "", "", false},
+      {{"city", LogicalType::Of(TypeId::kString), true}, "customer.city", "", false},
+  };
+  return spec;
+}
+
+TEST(RecordDecoder, ReportsTopLevelFieldsNoColumnReads) {
+  auto d = RecordDecoder::Create(SmallSpec(true));
+  ASSERT_TRUE(d.ok());
+  auto cols = (*d)->MakeColumns();
+  DecodeError e;
+  // Nested keys beside a mapped path and null values are not new fields.
+  EXPECT_TRUE((*d)->Decode(R"({"id":"a","customer":{"city":"X","zip":"1"},"note":null})", &cols, &e));
+  EXPECT_FALSE((*d)->Decode(R"({"id":"b","qty":2,"at":"2026-11-21T10:00:00Z","tags":["x"]})",
+                            &cols, &e));
+  EXPECT_EQ(e.kind, DecodeError::Kind::kNewFields);
+  ASSERT_EQ(e.new_fields.size(), 3u);
+  EXPECT_EQ(e.new_fields[0].name, "qty");
+  EXPECT_EQ(e.new_fields[0].type, LogicalType::Of(TypeId::kInt64));
+  EXPECT_EQ(e.new_fields[1].type, LogicalType::Of(TypeId::kTimestamp));
+  EXPECT_EQ(e.new_fields[2].type, LogicalType::Of(TypeId::kString));
+  EXPECT_EQ(cols[0].size(), 1u);  // nothing appended
+  // A bad value wins over new fields: the record is rejected for it.
+  EXPECT_FALSE((*d)->Decode(R"({"id":{"x":1},"qty":2})", &cols, &e));
+  EXPECT_EQ(e.kind, DecodeError::Kind::kBadRecord);
+  EXPECT_EQ(e.field, "id");
+  // Without reporting, new fields are skipped.
+  auto quiet = RecordDecoder::Create(SmallSpec(false));
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_TRUE((*quiet)->Decode(R"({"id":"b","qty":2})", &cols, &e));
+}
+
+TEST(RecordDecoder, InferredColumnsWidenAndKeepJsonText) {
+  DecoderSpec spec = SmallSpec(true);
+  spec.columns.push_back({{"qty", LogicalType::Of(TypeId::kInt64), true}, "", "", true});
+  spec.columns.push_back({{"tags", LogicalType::Of(TypeId::kString), true}, "", "", true});
+  auto d = RecordDecoder::Create(spec);
+  ASSERT_TRUE(d.ok());
+  auto cols = (*d)->MakeColumns();
+  DecodeError e;
+  ASSERT_TRUE((*d)->Decode(R"({"id":"a","qty":"3","tags":["x", {"y":2}]})", &cols, &e)) << e.reason;
+  EXPECT_EQ(cols[2].Get<int64_t>(0), 3);
+  EXPECT_EQ(cols[3].GetString(0), R"(["x", {"y":2}])");
+  EXPECT_FALSE((*d)->Decode(R"({"id":"a","qty":3.5})", &cols, &e));
+  EXPECT_EQ(e.kind, DecodeError::Kind::kWiden);
+  EXPECT_EQ(e.widen_column, 2);
+  // A declared int64 does not widen: the record is bad.
+  spec.columns[2].inferred = false;
+  d = RecordDecoder::Create(spec);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE((*d)->Decode(R"({"id":"a","qty":3.5})", &cols, &e));
+  EXPECT_EQ(e.kind, DecodeError::Kind::kBadRecord);
+}
+
+TEST(RecordDecoder, DefaultsFillMissingAndNullValues) {
+  DecoderSpec spec = SmallSpec(false);
+  spec.columns[1].default_json = "\"Nowhere\"";
+  spec.columns.push_back({{"n", LogicalType::Decimal(12, 2), false}, "", "\"1.50\"", false});
+  auto d = RecordDecoder::Create(spec);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  auto cols = (*d)->MakeColumns();
+  DecodeError e;
+  ASSERT_TRUE((*d)->Decode(R"({"id":"a"})", &cols, &e)) << e.reason;
+  ASSERT_TRUE((*d)->Decode(R"({"id":"b","customer":{"city":null},"n":null})", &cols, &e));
+  ASSERT_TRUE((*d)->Decode(R"({"id":"c","customer":{"city":"Recife"},"n":2})", &cols, &e));
+  EXPECT_EQ(cols[1].GetString(0), "Nowhere");
+  EXPECT_EQ(cols[1].GetString(1), "Nowhere");
+  EXPECT_EQ(cols[1].GetString(2), "Recife");
+  EXPECT_EQ(cols[2].Get<int64_t>(0), 150);
+  EXPECT_EQ(cols[2].Get<int64_t>(1), 150);
+  EXPECT_EQ(cols[2].Get<int64_t>(2), 200);
+  // A default that does not fit its column is refused up front.
+  spec.columns[2].default_json = "1.505";
+  auto bad = RecordDecoder::Create(spec);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("default 1.505 does not fit type decimal(12,2)"),
+            std::string::npos)
+      << bad.status().message();
+  spec.columns[2].default_json = "null";
+  EXPECT_FALSE(RecordDecoder::Create(spec).ok());
+}
+
 }  // namespace
 }  // namespace tp::app

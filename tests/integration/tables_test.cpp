@@ -197,5 +197,96 @@ at = { type = "timestamp", from = "purchased_at" }
                                      json::array({"b", nullptr, "1795258800"})})));
 }
 
+
+// Schema evolution end to end: a field appears mid-stream, a whole number
+// column later gets fractions; DuckDB reads old and new days together; a
+// config change old files cannot follow is refused by validate and serve.
+TEST(Tables, SchemaEvolvesMidStreamAndOldAndNewDaysReadTogether) {
+  TempDir tmp;
+  const std::string tables = R"toml(
+[tables.orders]
+time = "purchased_at"
+[tables.orders.columns]
+order_id = "string"
+total = "decimal(12,2)"
+purchased_at = "timestamp"
+)toml";
+  ServerProcess server(tmp.path(), tables);
+  ASSERT_TRUE(server.Start()) << server.log();
+  {
+    web::HttpClient client(server.Url());
+    ASSERT_EQ(client.Post("/api/v1/ingest/orders",
+                          R"({"order_id":"a","total":"10.00","purchased_at":"2026-11-20T10:00:00Z"})"
+                          "\n"
+                          R"({"order_id":"b","total":"5.50","purchased_at":"2026-11-20T11:00:00Z"})")
+                  ->status,
+              200);
+  }
+  ASSERT_EQ(server.Stop(), 0);  // day one is on disk without the new fields
+  ASSERT_TRUE(server.Start()) << server.log();
+  {
+    web::HttpClient client(server.Url());
+    ASSERT_EQ(client.Post("/api/v1/ingest/orders",
+                          R"({"order_id":"c","total":1,"purchased_at":"2026-11-21T10:00:00Z","coupon":"BF","weight":2})"
+                          "\n"
+                          R"({"order_id":"d","total":1,"purchased_at":"2026-11-21T11:00:00Z","weight":1.25})"
+                          "\n"
+                          R"({"order_id":"e","total":1,"purchased_at":"2026-11-21T12:00:00Z","coupon":"X"})")
+                  ->status,
+              200);
+  }
+  ASSERT_EQ(server.Stop(), 0);
+  EXPECT_NE(server.log().find("new column \"coupon\" (string, nullable)"), std::string::npos)
+      << server.log();
+  EXPECT_NE(server.log().find("\"weight\" widens from int64 to float64"), std::string::npos)
+      << server.log();
+
+  auto j = DuckDb("SELECT date::VARCHAR, count(*), count(coupon), sum(weight), typeof(sum(weight)) "
+                  "FROM read_parquet('" +
+                  (server.data_dir() / "tables" / "orders" / "*" / "*.parquet").string() +
+                  "', hive_partitioning = true, union_by_name = true) GROUP BY date ORDER BY date");
+  ASSERT_FALSE(j.contains("error")) << j.dump();
+  EXPECT_EQ(j["rows"], (json::array({json::array({"2026-11-20", "2", "0", nullptr, "DOUBLE"}),
+                                     json::array({"2026-11-21", "3", "2", 3.25, "DOUBLE"})})));
+
+  // The catalog's schema now has the added columns; narrowing `total` or
+  // making coupon NOT NULL cannot be applied to the files already written.
+  auto config = tmp.path() / "changed.toml";
+  const std::string data_dir = "data_dir = \"" + server.data_dir().string() + "\"\n";
+  WriteFile(config, data_dir + R"toml(
+[tables.orders]
+time = "purchased_at"
+[tables.orders.columns]
+order_id = "string"
+total = "int32"
+purchased_at = "timestamp"
+coupon = "string"
+)toml");
+  std::string out;
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "validate", "-c", config.string()}, &out), 78) << out;
+  EXPECT_NE(out.find(config.string() + ":7:9: table orders: column \"total\" cannot change from "
+                                       "decimal(12,2) to int32"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(config.string() + ":9:10: table orders: column \"coupon\" cannot become NOT "
+                                       "NULL"),
+            std::string::npos)
+      << out;
+  // serve refuses it as well, before touching anything.
+  EXPECT_NE(RunCommand({TILLPIPE_BINARY, "serve", "-c", config.string()}, &out), 0);
+  EXPECT_NE(out.find("cannot change from decimal(12,2) to int32"), std::string::npos) << out;
+  // Widening is fine: a new schema version.
+  WriteFile(config, data_dir + R"toml(
+[tables.orders]
+time = "purchased_at"
+[tables.orders.columns]
+order_id = "string"
+total = "decimal(14,2)"
+purchased_at = "timestamp"
+coupon = { type = "string", nullable = true }
+)toml");
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "validate", "-c", config.string()}, &out), 0) << out;
+}
+
 }  // namespace
 }  // namespace tp::testing
