@@ -55,6 +55,34 @@ struct TableState {
   std::vector<int32_t> row_day;
 };
 
+// One table's rows handed to the flusher: immutable until committed.
+struct FlushTable {
+  std::string name;
+  storage::Schema schema;
+  int schema_version = 0;
+  int time_index = -1;
+  std::vector<Column> rows;
+  std::vector<int32_t> row_day;
+};
+
+// Everything decoded up to (not including) log offset `next_offset` that is
+// not in committed files yet.
+struct FlushJob {
+  std::vector<FlushTable> tables;
+  uint64_t next_offset = 0;
+  uint64_t rows = 0;  // in tables other than _rejected
+};
+
+// Moves a table's buffered rows into a FlushTable, leaving it empty.
+FlushTable TakeRows(TableState& t) {
+  FlushTable f{t.name, t.schema, t.schema_version, t.time_index, std::move(t.rows),
+               std::move(t.row_day)};
+  t.rows.clear();
+  for (const auto& field : t.schema.fields) t.rows.emplace_back(field.type);
+  t.row_day.clear();
+  return f;
+}
+
 // Most columns a table grows to by schema evolution: a sender that puts
 // ever-new keys (ids as keys, say) in its records must not grow the schema
 // without bound. Records beyond it are rejected with the reason.
@@ -102,12 +130,26 @@ struct Materializer::Impl {
   std::map<std::string, TableState, std::less<>> tables;
   TableState rejected;
 
-  // Poll/flush state: touched only by the thread that calls Poll.
+  // Decoding state: touched only by the thread that calls Poll (the tails
+  // also under view_mu, for readers).
   std::unique_ptr<stream::LogReader> reader;
   uint64_t next_offset = 0;  // after the last record in the tails
-  uint64_t buffered = 0;
+  uint64_t buffered = 0;     // rows in the tails
+  uint64_t submitted_offset = 0;  // next_offset of the last job handed to the flusher
   std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
-  uint64_t flush_seq = 0;
+
+  // Flushing runs on its own thread so decoding the next rows overlaps
+  // writing the last ones (two cores). At most one job is in flight.
+  // Lock order: view_mu, then job_mu.
+  mutable std::mutex view_mu;  // tails and `job` as readers see them; flush commits
+  mutable std::mutex job_mu;
+  std::condition_variable job_cv;
+  std::unique_ptr<FlushJob> job;  // GUARDED_BY(job_mu); set until committed
+  bool job_pending = false;       // GUARDED_BY(job_mu): the flusher should (re)run `job`
+  Status job_status;              // GUARDED_BY(job_mu): of the last attempt
+  bool flusher_exit = false;      // GUARDED_BY(job_mu)
+  std::thread flusher;
+  uint64_t flush_seq = 0;  // flusher thread only
 
   mutable std::mutex stats_mu;
   MaterializerStats stats;  // GUARDED_BY(stats_mu)
@@ -137,8 +179,15 @@ struct Materializer::Impl {
                     std::string* problem);
   Status Widen(TableState& t, int column, uint64_t offset);
   Status NewVersion(TableState& t);
-  Status Flush();
-  Status WriteTable(TableState& t, std::vector<storage::FileEntry>* files,
+  // Decoding side: hands the tails to the flusher (waiting for the job in
+  // flight first), and waits until nothing is in flight.
+  Status Submit();
+  Status Drain();
+  // Flusher side.
+  void FlusherLoop();
+  Status WriteJob(const FlushJob& job);
+  Status WriteTable(const FlushTable& t, uint64_t next_offset,
+                    std::vector<storage::FileEntry>* files,
                     std::vector<std::filesystem::path>* written);
 };
 
@@ -305,7 +354,8 @@ Status Materializer::Impl::Widen(TableState& t, int column, uint64_t offset) {
   return Status::OK();
 }
 
-Status Materializer::Impl::WriteTable(TableState& t, std::vector<storage::FileEntry>* files,
+Status Materializer::Impl::WriteTable(const FlushTable& t, uint64_t next_offset,
+                                      std::vector<storage::FileEntry>* files,
                                       std::vector<std::filesystem::path>* written) {
   if (t.row_day.empty()) return Status::OK();
   std::map<int32_t, std::vector<uint32_t>> by_day;
@@ -369,23 +419,31 @@ Status Materializer::Impl::WriteTable(TableState& t, std::vector<storage::FileEn
   return Status::OK();
 }
 
-Status Materializer::Impl::Flush() {
+Status Materializer::Impl::WriteJob(const FlushJob& job) {
+  // `job` is this->job, which the commit below releases.
+  const uint64_t job_offset = job.next_offset;
+  const uint64_t job_rows = job.rows;
   std::vector<storage::FileEntry> files;
   std::vector<std::filesystem::path> written;
   Status s;
-  for (auto& [name, t] : tables) {
-    s = WriteTable(t, &files, &written);
+  for (const FlushTable& t : job.tables) {
+    s = WriteTable(t, job.next_offset, &files, &written);
     if (!s.ok()) break;
   }
-  if (s.ok()) s = WriteTable(rejected, &files, &written);
-  std::optional<uint64_t> offset = next_offset;
   if (s.ok()) {
-    auto ids = catalog->Commit(files, {}, opt.consumer, offset);
+    // The files become live, and the job's rows leave the tail readers see,
+    // at one moment.
+    std::lock_guard view(view_mu);
+    auto ids = catalog->Commit(files, {}, opt.consumer, job.next_offset);
     if (!ids.ok()) s = ids.status();
+    if (s.ok()) {
+      std::lock_guard lock(job_mu);
+      this->job.reset();  // `job` is gone from here on
+    }
   }
   if (!s.ok()) {
-    // Nothing was committed: remove what this flush wrote and keep the rows
-    // to try again (the log still has them either way).
+    // Nothing was committed: remove what this attempt wrote; the job stays
+    // to be tried again (the log still has its records either way).
     for (const auto& p : written) {
       std::error_code ec;
       std::filesystem::remove(p, ec);
@@ -394,25 +452,63 @@ Status Materializer::Impl::Flush() {
                                                      : Status::IOError("flush: " + s.message()));
   }
   // Committed. The log may now drop what every consumer has passed.
-  if (Status c = log->CommitConsumer(opt.consumer, next_offset); !c.ok()) {
+  if (Status c = log->CommitConsumer(opt.consumer, job_offset); !c.ok()) {
     Info("materializer: could not record its log offset (retention waits): " + c.ToString());
   }
-  uint64_t rows = 0;
-  for (auto& [name, t] : tables) {
-    rows += t.row_day.size();
-    for (auto& c : t.rows) c.Clear();
-    t.row_day.clear();
-  }
-  for (auto& c : rejected.rows) c.Clear();
-  rejected.row_day.clear();
-  buffered = 0;
-  last_flush = std::chrono::steady_clock::now();
   std::lock_guard lock(stats_mu);
-  stats.next_offset = next_offset;
-  stats.rows_written += rows;
+  stats.next_offset = job_offset;
+  stats.rows_written += job_rows;
   stats.files_written += files.size();
   ++stats.flushes;
   stats.last_flush_us = NowMicros();
+  return Status::OK();
+}
+
+void Materializer::Impl::FlusherLoop() {
+  std::unique_lock lock(job_mu);
+  for (;;) {
+    job_cv.wait(lock, [&] { return job_pending || flusher_exit; });
+    if (!job_pending) return;  // exit, with nothing left to do
+    FlushJob* current = job.get();
+    lock.unlock();
+    Status s = WriteJob(*current);  // resets `job` on success
+    lock.lock();
+    job_status = s;
+    job_pending = false;
+    job_cv.notify_all();
+  }
+}
+
+Status Materializer::Impl::Drain() {
+  std::unique_lock lock(job_mu);
+  job_cv.wait(lock, [&] { return !job_pending; });
+  if (!job) return Status::OK();
+  // The last attempt failed: try once more now, then report.
+  job_pending = true;
+  job_cv.notify_all();
+  job_cv.wait(lock, [&] { return !job_pending; });
+  return job ? job_status : Status::OK();
+}
+
+Status Materializer::Impl::Submit() {
+  if (Status s = Drain(); !s.ok()) return s;
+  auto next = std::make_unique<FlushJob>();
+  {
+    std::lock_guard view(view_mu);
+    next->next_offset = next_offset;
+    for (auto& [name, t] : tables) {
+      next->rows += t.row_day.size();
+      if (!t.row_day.empty()) next->tables.push_back(TakeRows(t));
+    }
+    if (!rejected.row_day.empty()) next->tables.push_back(TakeRows(rejected));
+    buffered = 0;
+    std::lock_guard lock(job_mu);
+    job = std::move(next);
+    job_pending = true;
+  }
+  job_cv.notify_all();
+  submitted_offset = next_offset;
+  last_flush = std::chrono::steady_clock::now();
   return Status::OK();
 }
 
@@ -496,15 +592,30 @@ Result<std::unique_ptr<Materializer>> Materializer::Open(MaterializerOptions opt
     return Status::IOError("materializer: cannot register as a log consumer: " + s.message());
   }
   impl->stats.next_offset = impl->next_offset;
+  impl->submitted_offset = impl->next_offset;
   return std::unique_ptr<Materializer>(new Materializer(std::move(impl)));
 }
 
-Materializer::Materializer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Materializer::Materializer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  impl_->flusher = std::thread([m = impl_.get()] { m->FlusherLoop(); });
+}
 
 Materializer::~Materializer() { Stop(); }
 
 Status Materializer::Poll(bool force) {
   Impl& m = *impl_;
+  {
+    // A flush that failed is retried before decoding more, so a full disk
+    // does not turn into unbounded memory.
+    bool failed;
+    {
+      std::lock_guard lock(m.job_mu);
+      failed = m.job && !m.job_pending;
+    }
+    if (failed) {
+      if (Status s = m.Drain(); !s.ok()) return s;
+    }
+  }
   if (!m.reader) {
     auto r = m.log->NewReader(m.next_offset);
     if (!r.ok()) return r.status();
@@ -518,18 +629,21 @@ Status Materializer::Poll(bool force) {
       return more.status();
     }
     if (!*more) break;
-    for (size_t k = 0; k < batch.records.size(); ++k) {
-      uint64_t offset = batch.base_offset + k;
-      if (offset < m.next_offset) continue;  // already in committed files
-      if (Status s = m.Process(batch.table, offset, batch.records[k], batch.append_time_us);
-          !s.ok()) {
-        m.reader.reset();  // start over from this record on the next poll
-        return s;
+    {
+      std::lock_guard view(m.view_mu);
+      for (size_t k = 0; k < batch.records.size(); ++k) {
+        uint64_t offset = batch.base_offset + k;
+        if (offset < m.next_offset) continue;  // already in committed files
+        if (Status s = m.Process(batch.table, offset, batch.records[k], batch.append_time_us);
+            !s.ok()) {
+          m.reader.reset();  // start over from this record on the next poll
+          return s;
+        }
+        m.next_offset = offset + 1;
       }
-      m.next_offset = offset + 1;
     }
     if (m.buffered >= m.opt.flush_rows) {
-      if (Status s = m.Flush(); !s.ok()) return s;
+      if (Status s = m.Submit(); !s.ok()) return s;
     }
   }
   {
@@ -537,8 +651,36 @@ Status Materializer::Poll(bool force) {
     m.stats.buffered_rows = m.buffered;
   }
   const bool due = std::chrono::steady_clock::now() - m.last_flush >= m.opt.flush_interval;
-  const bool advanced = m.next_offset != Stats().next_offset;
-  if ((force || due) && advanced) return m.Flush();
+  if ((force || due) && m.next_offset != m.submitted_offset) {
+    if (Status s = m.Submit(); !s.ok()) return s;
+  }
+  return force ? m.Drain() : Status::OK();
+}
+
+Status Materializer::ReadTail(
+    std::string_view table,
+    const std::function<void(const std::vector<TailChunk>&)>& fn) const {
+  const Impl& m = *impl_;
+  std::lock_guard view(m.view_mu);
+  const TableState* t = nullptr;
+  if (table == kRejectedTable) {
+    t = &m.rejected;
+  } else if (auto it = m.tables.find(table); it != m.tables.end()) {
+    t = &it->second;
+  }
+  if (t == nullptr) return Status::NotFound("no table \"" + std::string(table) + "\"");
+  std::vector<TailChunk> chunks;
+  {
+    // The job is only reset under view_mu, which this holds.
+    std::lock_guard lock(m.job_mu);
+    if (m.job) {
+      for (const FlushTable& f : m.job->tables) {
+        if (f.name == table) chunks.push_back({&f.schema, &f.rows, &f.row_day});
+      }
+    }
+  }
+  if (!t->row_day.empty()) chunks.push_back({&t->schema, &t->rows, &t->row_day});
+  fn(chunks);
   return Status::OK();
 }
 
@@ -569,7 +711,14 @@ Status Materializer::Stop() {
   }
   m.run_cv.notify_all();
   if (m.thread.joinable()) m.thread.join();
-  return Poll(true);
+  Status s = Poll(true);
+  {
+    std::lock_guard lock(m.job_mu);
+    m.flusher_exit = true;
+  }
+  m.job_cv.notify_all();
+  m.flusher.join();
+  return s;
 }
 
 MaterializerStats Materializer::Stats() const {

@@ -5,7 +5,9 @@
 // record with its table's RecordDecoder into a per-table, per-day tail (the
 // day is the store-local day of the table's time column), and flushes the
 // tails to part files when enough rows are buffered, when flush_interval
-// has passed, or at shutdown. A flush writes and fsyncs every part file
+// has passed, or at shutdown. Flushes run on a thread of their own, so
+// decoding goes on while the previous rows are written (at most one flush in
+// flight). A flush writes and fsyncs every part file
 // first, then registers all of them and advances the offset in ONE catalog
 // transaction: after a crash the catalog names exactly the files that hold
 // the records before its offset, and anything written after it is an
@@ -27,6 +29,7 @@
 
 #include "app/config.h"
 #include "storage/catalog.h"
+#include "storage/column.h"
 #include "storage/types.h"
 #include "stream/log.h"
 #include "stream/status.h"
@@ -67,6 +70,15 @@ struct MaterializerStats {
   int64_t last_flush_us = 0;     // wall clock of the last successful flush
 };
 
+// Rows of one table decoded but not yet in committed part files, as handed
+// to Materializer::ReadTail: columns in `schema` (the table's schema when
+// they were decoded) and the store-local day of each row (days since epoch).
+struct TailChunk {
+  const storage::Schema* schema;
+  const std::vector<storage::Column>* columns;
+  const std::vector<int32_t>* row_day;
+};
+
 class Materializer {
  public:
   static constexpr const char* kRejectedTable = "_rejected";
@@ -87,6 +99,16 @@ class Materializer {
   // does a final Poll(force = true).
   void Start(std::chrono::milliseconds period = std::chrono::milliseconds(200));
   Status Stop();
+
+  // Calls `fn` with the rows of `table` that are decoded but not in
+  // committed files yet (the in-memory tail, also what a flush is writing),
+  // under the lock flush commits take: catalog files listed inside `fn` and
+  // these rows are disjoint, and together hold every row decoded so far, so
+  // a query sees rows as soon as they are decoded. `fn` must not call back
+  // into the materializer; keep it short (decoding waits). NotFound for an
+  // unknown table.
+  Status ReadTail(std::string_view table,
+                  const std::function<void(const std::vector<TailChunk>&)>& fn) const;
 
   MaterializerStats Stats() const;
   // The schema of the _rejected table.
