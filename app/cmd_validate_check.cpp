@@ -62,7 +62,20 @@ int RunCheck(const std::string& data_dir) {
     } else {
       auto tables = storage::CheckTables(data_dir, **catalog);
       std::cout << "tables: " << tables.files << " part file(s), " << tables.rows << " rows, "
-                << tables.bytes << " bytes\n";
+                << tables.bytes << " bytes";
+      if (tables.awaiting_deletion > 0) {
+        std::cout << "; " << tables.awaiting_deletion << " retired file(s) awaiting deletion";
+      }
+      std::cout << "\n";
+      // Not problems: compaction and retention keep replaced files a while
+      // for readers that listed them.
+      constexpr size_t kMaxNotes = 20;
+      for (size_t i = 0; i < tables.notes.size() && i < kMaxNotes; ++i) {
+        std::cout << "note: " << tables.notes[i] << "\n";
+      }
+      if (tables.notes.size() > kMaxNotes) {
+        std::cout << "note: ... and " << tables.notes.size() - kMaxNotes << " more\n";
+      }
       problems.insert(problems.end(), tables.problems.begin(), tables.problems.end());
     }
   }

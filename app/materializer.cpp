@@ -1,8 +1,6 @@
 #include "app/materializer.h"
 
 #include <date/tz.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <condition_variable>
@@ -15,6 +13,7 @@
 #include "app/table_schema.h"
 #include "storage/schema_change.h"
 #include "storage/parquet/parquet_writer.h"
+#include "storage/sync_dir.h"
 #include "storage/value_parse.h"
 
 namespace tp::app {
@@ -29,15 +28,6 @@ int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-Status SyncDir(const std::filesystem::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("open " + dir.string() + ": " + std::strerror(errno));
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Status::IOError("fsync " + dir.string() + ": " + std::strerror(errno));
-  return Status::OK();
 }
 
 // Rows decoded for one table since the last flush, in log order, with the
@@ -390,10 +380,10 @@ Status Materializer::Impl::WriteTable(const FlushTable& t, uint64_t next_offset,
     auto info = storage::parquet::WriteParquetFile(opt.data_dir / rel, t.schema, ptrs, w);
     if (!info.ok()) return info.status();
     // The file's name must be durable before the catalog points at it.
-    if (Status s = SyncDir(dir); !s.ok()) return s;
+    if (Status s = storage::SyncDir(dir); !s.ok()) return s;
     if (new_dir) {  // create_directories may have made date=, the table dir and tables/
       for (const auto& p : {dir.parent_path(), dir.parent_path().parent_path(), opt.data_dir}) {
-        if (Status s = SyncDir(p); !s.ok()) return s;
+        if (Status s = storage::SyncDir(p); !s.ok()) return s;
       }
     }
     storage::FileEntry e;

@@ -7,12 +7,14 @@
 #include <iostream>
 #include <thread>
 
+#include "app/compaction_service.h"
 #include "app/config.h"
 #include "app/data_dir_lock.h"
 #include "app/materializer.h"
 #include "app/table_schema.h"
 #include "app/stream_backend.h"
 #include "storage/catalog.h"
+#include "storage/file_snapshots.h"
 #include "stream/log.h"
 #include "web/http_server.h"
 
@@ -135,8 +137,28 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   (*materializer)->Start();
+  // Compaction, retention and deletion of retired files, in the background.
+  // Readers in this process pin files through `snapshots`.
+  storage::FileSnapshots snapshots(catalog->get(), config.data_dir);
+  CompactionServiceOptions compact_options;
+  compact_options.data_dir = config.data_dir;
+  compact_options.timezone = config.timezone;
+  compact_options.interval = config.storage.compact_interval;
+  compact_options.min_files = config.storage.compact_min_files;
+  compact_options.zstd_level = config.storage.zstd_level;
+  for (const TableSpec& t : config.tables) compact_options.retention[t.name] = t.retention;
+  compact_options.info_log = [](std::string_view line) { Say(line); };
+  auto compaction = CompactionService::Create(compact_options, catalog->get(), &snapshots);
+  if (!compaction.ok()) {
+    Say("cannot start compaction: " + compaction.status().message());
+    (void)(*materializer)->Stop();
+    (*server)->Stop();
+    return 1;
+  }
+  (*compaction)->Start();
   backend.Attach(log->get());
   backend.AttachTables(materializer->get(), catalog->get());
+  backend.AttachCompaction(compaction->get());
   sd_notify(0, "READY=1");
 
   for (;;) {
@@ -154,6 +176,8 @@ int RunServe(const ServeOptions& options) {
   // log closes; the server's io threads are gone before the log is.
   (*server)->Stop();
   backend.Detach();
+  // Stops between row groups; an interrupted merge leaves nothing behind.
+  (*compaction)->Stop();
   // The final flush writes what is buffered, so a clean stop leaves every
   // acknowledged record in the tables.
   if (Status s = (*materializer)->Stop(); !s.ok()) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/compaction_service.h"
 #include "app/materializer.h"
 
 namespace tp::app {
@@ -25,10 +26,14 @@ void StreamBackend::AttachTables(const Materializer* materializer, storage::Cata
   materializer_.store(materializer);
   catalog_.store(catalog);
 }
+void StreamBackend::AttachCompaction(const CompactionService* compaction) {
+  compaction_.store(compaction);
+}
 void StreamBackend::Detach() {
   log_.store(nullptr);
   materializer_.store(nullptr);
   catalog_.store(nullptr);
+  compaction_.store(nullptr);
 }
 bool StreamBackend::Ready() const { return log_.load() != nullptr; }
 
@@ -194,6 +199,25 @@ std::string StreamBackend::StatusJson() const {
   } else {
     j["materializer"] = nullptr;
   }
+  if (const CompactionService* c = compaction_.load()) {
+    CompactionStats cs = c->Stats();
+    j["compaction"] = {{"passes", cs.passes},
+                       {"compactions", cs.compactions},
+                       {"files_compacted", cs.files_compacted},
+                       {"files_written", cs.files_written},
+                       {"bytes_read", cs.bytes_read},
+                       {"bytes_written", cs.bytes_written},
+                       {"conflicts", cs.conflicts},
+                       {"errors", cs.errors},
+                       {"days_dropped", cs.days_dropped},
+                       {"files_dropped", cs.files_dropped},
+                       {"rows_dropped", cs.rows_dropped},
+                       {"files_deleted", cs.files_deleted},
+                       {"files_awaiting_deletion", cs.files_awaiting_deletion},
+                       {"last_pass_us", cs.last_pass_us}};
+  } else {
+    j["compaction"] = nullptr;
+  }
   return j.dump() + "\n";
 }
 
@@ -306,6 +330,23 @@ std::string StreamBackend::MetricsText() const {
       family("tillpipe_materializer_files_written_total", "counter",
              "Parquet part files written since start.");
       sample("tillpipe_materializer_files_written_total", ms.files_written);
+    }
+    if (const CompactionService* c = compaction_.load()) {
+      CompactionStats cs = c->Stats();
+      family("tillpipe_compactions_total", "counter", "Days merged by compaction since start.");
+      sample("tillpipe_compactions_total", cs.compactions);
+      family("tillpipe_compaction_files_compacted_total", "counter",
+             "Part files replaced by compaction since start.");
+      sample("tillpipe_compaction_files_compacted_total", cs.files_compacted);
+      family("tillpipe_compaction_errors_total", "counter",
+             "Compactions, retention drops and deletions that failed since start (retried).");
+      sample("tillpipe_compaction_errors_total", cs.errors);
+      family("tillpipe_retention_files_dropped_total", "counter",
+             "Part files dropped by table retention since start.");
+      sample("tillpipe_retention_files_dropped_total", cs.files_dropped);
+      family("tillpipe_retired_files_awaiting_deletion", "gauge",
+             "Replaced or dropped files kept on disk for readers, after the last pass.");
+      sample("tillpipe_retired_files_awaiting_deletion", cs.files_awaiting_deletion);
     }
     family("tillpipe_consumer_lag_records", "gauge", "Records a consumer has yet to read.");
     for (const auto& c : log->Consumers()) {

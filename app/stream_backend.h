@@ -16,6 +16,7 @@
 
 namespace tp::app {
 
+class CompactionService;
 class Materializer;
 
 class StreamBackend : public web::Backend {
@@ -28,6 +29,9 @@ class StreamBackend : public web::Backend {
   // Adds the materializer's progress and the catalog's files to status and
   // tables. Both must outlive the backend's use (Detach() first).
   void AttachTables(const Materializer* materializer, storage::Catalog* catalog);
+  // Adds compaction and retention counters to status and metrics; must
+  // outlive the backend's use (Detach() first).
+  void AttachCompaction(const CompactionService* compaction);
   void Detach();
 
   bool Ready() const override;
@@ -53,6 +57,7 @@ class StreamBackend : public web::Backend {
   std::atomic<stream::Log*> log_{nullptr};
   std::atomic<const Materializer*> materializer_{nullptr};
   std::atomic<storage::Catalog*> catalog_{nullptr};
+  std::atomic<const CompactionService*> compaction_{nullptr};
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   // Ingest rate over the last kRateWindow whole seconds.

@@ -60,6 +60,22 @@ CREATE TABLE consumers (
   updated_us   INTEGER NOT NULL
 ) STRICT;
 )sql",
+    // 1 -> 2: files that stopped being live (compaction replaced them, retention
+    // dropped their day) are kept here until they are deleted from disk, so a
+    // crash never leaves them behind unaccounted for.
+    R"sql(
+CREATE TABLE retired_files (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  file_id      INTEGER NOT NULL,
+  table_name   TEXT NOT NULL,
+  day          TEXT NOT NULL,
+  path         TEXT NOT NULL UNIQUE,
+  rows         INTEGER NOT NULL,
+  bytes        INTEGER NOT NULL,
+  reason       TEXT NOT NULL CHECK (reason IN ('replaced', 'dropped')),
+  retired_us   INTEGER NOT NULL
+) STRICT;
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kFormatVersion);
 
@@ -166,6 +182,11 @@ Status ValidateSchema(const std::string& table, const std::string& time_column,
                schema.fields[t].type.ToString());
   return Status::OK();
 }
+
+// Copies a live file's row into retired_files; ?2 is the reason, ?3 the time.
+constexpr const char* kRetireSelect =
+    "INSERT INTO retired_files (file_id, table_name, day, path, rows, bytes, reason, retired_us) "
+    "SELECT id, table_name, day, path, rows, bytes, ?2, ?3 FROM files";
 
 constexpr const char* kFileColumns =
     "id, table_name, day, path, rows, bytes, min_time_us, max_time_us, checksum, "
@@ -407,20 +428,42 @@ Result<std::vector<int64_t>> Catalog::Commit(const std::vector<FileEntry>& added
   if (Status s = txn.Begin(); !s.ok()) return s;
 
   for (int64_t id : removed) {
-    auto st = db.Prepare("DELETE FROM files WHERE id = ?1");
-    if (!st.ok()) return st.status();
-    st->Bind(1, id);
-    if (Status s = st->Run("removing file id " + std::to_string(id)); !s.ok()) return s;
+    // A removed file is retired, not forgotten: it stays on disk for readers
+    // that listed it until the reaper deletes it (RetiredFiles/ForgetRetired).
+    {
+      auto st = db.Prepare(std::string(kRetireSelect) + " WHERE id = ?1");
+      if (!st.ok()) return st.status();
+      st->Bind(1, id).Bind(2, "replaced").Bind(3, now);
+      if (Status s = st->Run("retiring file id " + std::to_string(id)); !s.ok()) return s;
+    }
     if (db.Changes() != 1) {
       return Status::Conflict(db.Where("file id " + std::to_string(id) +
                                        " is not live (another commit removed it, e.g. "
                                        "retention); nothing of this commit was applied"));
     }
+    auto st = db.Prepare("DELETE FROM files WHERE id = ?1");
+    if (!st.ok()) return st.status();
+    st->Bind(1, id);
+    if (Status s = st->Run("removing file id " + std::to_string(id)); !s.ok()) return s;
   }
 
   std::vector<int64_t> ids;
   ids.reserve(added.size());
   for (const FileEntry& f : added) {
+    {
+      // The reaper deletes retired paths; a live file must never have one.
+      auto st = db.Prepare("SELECT 1 FROM retired_files WHERE path = ?1");
+      if (!st.ok()) return st.status();
+      st->Bind(1, f.path);
+      auto row = st->Step("checking the retired files for " + f.path);
+      if (!row.ok()) return row.status();
+      if (*row) {
+        return Status::InvalidArgument(
+            db.Where("file \"" + f.path +
+                     "\": a retired file with this path awaits deletion; "
+                     "give the new file another name"));
+      }
+    }
     {
       auto st = db.Prepare("SELECT 1 FROM schema_versions WHERE table_name = ?1 AND version = ?2");
       if (!st.ok()) return st.status();
@@ -489,26 +532,64 @@ Result<std::optional<uint64_t>> Catalog::ConsumerOffset(const std::string& consu
   return std::optional<uint64_t>(static_cast<uint64_t>(st->Int64(0)));
 }
 
-Result<std::vector<FileEntry>> Catalog::Files(const std::string& table, const std::string& from_day,
-                                              const std::string& to_day) {
+namespace {
+
+// The day bounds of Files()/ListFiles(), checked; every valid day sorts
+// between the defaults.
+Status DayBounds(const std::string& from_day, const std::string& to_day, std::string* from,
+                 std::string* to) {
   if (!from_day.empty()) {
     if (Status s = CheckDay(from_day, "from_day"); !s.ok()) return s;
   }
   if (!to_day.empty()) {
     if (Status s = CheckDay(to_day, "to_day"); !s.ok()) return s;
   }
-  // Every valid day sorts between these two bounds.
-  const std::string from = from_day.empty() ? "0000-00-00" : from_day;
-  const std::string to = to_day.empty() ? "9999-99-99" : to_day;
-  std::lock_guard lock(mu_);
+  *from = from_day.empty() ? "0000-00-00" : from_day;
+  *to = to_day.empty() ? "9999-99-99" : to_day;
+  return Status::OK();
+}
+
+Result<std::vector<FileEntry>> SelectFiles(Db& db, const std::string& table,
+                                           const std::string& from, const std::string& to) {
   std::string sql = std::string("SELECT ") + kFileColumns + " FROM files WHERE ";
   sql += table.empty() ? "day >= ?1 AND day <= ?2 ORDER BY table_name, day, id"
                        : "table_name = ?3 AND day >= ?1 AND day <= ?2 ORDER BY day, id";
-  auto st = db_->Prepare(sql);
+  auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
   st->Bind(1, from).Bind(2, to);
   if (!table.empty()) st->Bind(3, table);
   return ReadFiles(*st, "listing files");
+}
+
+}  // namespace
+
+Result<std::vector<FileEntry>> Catalog::Files(const std::string& table, const std::string& from_day,
+                                              const std::string& to_day) {
+  std::string from, to;
+  if (Status s = DayBounds(from_day, to_day, &from, &to); !s.ok()) return s;
+  std::lock_guard lock(mu_);
+  return SelectFiles(*db_, table, from, to);
+}
+
+Result<FileListing> Catalog::ListFiles(const std::string& table, const std::string& from_day,
+                                       const std::string& to_day) {
+  std::string from, to;
+  if (Status s = DayBounds(from_day, to_day, &from, &to); !s.ok()) return s;
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  // One read transaction: the mark belongs to exactly the state the files
+  // were listed from.
+  ReadTxn txn(&db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  auto mark = db.QueryInt("SELECT coalesce(max(seq), 0) FROM retired_files",
+                          "reading the latest retirement");
+  if (!mark.ok()) return mark.status();
+  auto files = SelectFiles(db, table, from, to);
+  if (!files.ok()) return files.status();
+  FileListing out;
+  out.files = std::move(files).value();
+  out.retire_mark = *mark;
+  return out;
 }
 
 Result<std::vector<DayStats>> Catalog::Days(const std::string& table) {
@@ -556,12 +637,58 @@ Result<std::vector<FileEntry>> Catalog::DropDaysBefore(const std::string& table,
     dropped = std::move(files).value();
   }
   if (dropped.empty()) return dropped;
+  {
+    auto st = db.Prepare(std::string(kRetireSelect) + " WHERE table_name = ?1 AND day < ?4");
+    if (!st.ok()) return st.status();
+    st->Bind(1, table).Bind(2, "dropped").Bind(3, NowMicros()).Bind(4, day);
+    if (Status s = st->Run("retiring days of table " + table + " before " + day); !s.ok()) return s;
+  }
   auto st = db.Prepare("DELETE FROM files WHERE table_name = ?1 AND day < ?2");
   if (!st.ok()) return st.status();
   st->Bind(1, table).Bind(2, day);
   if (Status s = st->Run("dropping days of table " + table + " before " + day); !s.ok()) return s;
   if (Status s = txn.Commit(); !s.ok()) return s;
   return dropped;
+}
+
+Result<std::vector<RetiredFile>> Catalog::RetiredFiles() {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare(
+      "SELECT seq, file_id, table_name, day, path, rows, bytes, reason, retired_us "
+      "FROM retired_files ORDER BY seq");
+  if (!st.ok()) return st.status();
+  std::vector<RetiredFile> out;
+  for (;;) {
+    auto row = st->Step("listing retired files");
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    RetiredFile r;
+    r.seq = st->Int64(0);
+    r.file_id = st->Int64(1);
+    r.table = st->Text(2);
+    r.day = st->Text(3);
+    r.path = st->Text(4);
+    r.rows = static_cast<uint64_t>(st->Int64(5));
+    r.bytes = static_cast<uint64_t>(st->Int64(6));
+    r.reason = st->Text(7);
+    r.retired_us = st->Int64(8);
+    out.push_back(std::move(r));
+  }
+}
+
+Status Catalog::ForgetRetired(const std::vector<int64_t>& seqs) {
+  if (seqs.empty()) return Status::OK();
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  WriteTxn txn(&db);
+  if (Status s = txn.Begin(); !s.ok()) return s;
+  for (int64_t seq : seqs) {
+    auto st = db.Prepare("DELETE FROM retired_files WHERE seq = ?1");
+    if (!st.ok()) return st.status();
+    st->Bind(1, seq);
+    if (Status s = st->Run("forgetting retired file " + std::to_string(seq)); !s.ok()) return s;
+  }
+  return txn.Commit();
 }
 
 Status Catalog::SnapshotTo(const std::filesystem::path& dest) {

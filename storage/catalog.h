@@ -5,8 +5,10 @@
 //
 // The exactly-once hinge is Commit(): part files become live in the same
 // transaction that advances the materializer's offset, so after a crash the
-// catalog says exactly which records are in which files, and files on disk
-// that the catalog does not list are leftovers to delete.
+// catalog says exactly which records are in which files. A file that stops
+// being live (compaction, retention) is retired in the same transaction and
+// listed by RetiredFiles() until it is deleted; files on disk that the
+// catalog lists neither as live nor as retired are leftovers to delete.
 //
 // Concurrency: one writer process (the materializer and compactor, serialized
 // by SQLite's write lock) and any number of readers, in this process or
@@ -54,6 +56,28 @@ struct FileEntry {
   bool operator==(const FileEntry&) const = default;
 };
 
+// A file that stopped being live (compaction replaced it, or retention
+// dropped its day) and may still be on disk: readers that listed it before
+// the change may still be reading it. The catalog remembers it until the
+// reaper has deleted the file (storage/file_snapshots.h), so after a crash
+// nothing on disk is unaccounted for.
+struct RetiredFile {
+  int64_t seq = 0;      // retirement order: increases with every retirement, never reused
+  int64_t file_id = 0;  // its FileEntry::id while it was live
+  std::string table, day, path;
+  uint64_t rows = 0, bytes = 0;
+  std::string reason;      // "replaced" (Commit removed it) or "dropped" (DropDaysBefore)
+  int64_t retired_us = 0;  // when, µs since the epoch (wall clock)
+};
+
+// Live files as of one committed state, with that state's retirement mark:
+// every file retired before the state has RetiredFile::seq <= retire_mark,
+// every file retired later (possibly one listed here) has seq > retire_mark.
+struct FileListing {
+  std::vector<FileEntry> files;
+  int64_t retire_mark = 0;
+};
+
 // A table and its latest schema.
 struct TableEntry {
   std::string name;
@@ -77,7 +101,7 @@ class Catalog {
  public:
   // The schema version (PRAGMA user_version) this binary creates and
   // understands; older catalogs are migrated forward on Open().
-  static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersion = 2;
   // PRAGMA application_id of a tillpipe catalog: "TPCA".
   static constexpr int32_t kApplicationId = 0x54504341;
 
@@ -113,14 +137,17 @@ class Catalog {
 
   // --- files and offsets ---
 
-  // In ONE transaction: removes the live files `removed` (by id), adds
-  // `added`, and, when `next_offset` is set, moves consumer `consumer`'s
-  // offset to it. Either all of it is durable when this returns OK, or none
-  // of it happened. Returns the ids given to `added`, in order.
+  // In ONE transaction: retires the live files `removed` (by id: they leave
+  // the live files and become RetiredFiles, reason "replaced"), adds `added`,
+  // and, when `next_offset` is set, moves consumer `consumer`'s offset to it
+  // (with nullopt, `consumer` is ignored and may be ""; compaction commits
+  // that way). Either all of it is durable when this returns OK, or none of
+  // it happened. Returns the ids given to `added`, in order.
   //   InvalidArgument: a malformed entry (unknown table or schema version,
-  //     bad day, absolute path or "..", duplicate path, min > max time), a
-  //     value above INT64_MAX, a bad consumer name, or an offset below the
-  //     consumer's committed one (offsets never go backwards).
+  //     bad day, absolute path or "..", duplicate path, a path of a retired
+  //     file awaiting deletion, min > max time), a value above INT64_MAX, a
+  //     bad consumer name, or an offset below the consumer's committed one
+  //     (offsets never go backwards).
   //   Conflict: a removed id that is not live (e.g. retention dropped its
   //     day while a compaction ran).
   //   Busy: another writer held the lock for longer than busy_timeout.
@@ -138,14 +165,26 @@ class Catalog {
   Result<std::vector<FileEntry>> Files(const std::string& table = "",
                                        const std::string& from_day = "",
                                        const std::string& to_day = "");
+  // Files() plus the retirement mark of the same committed state (one read
+  // transaction): what an in-process reader pins (storage/file_snapshots.h).
+  Result<FileListing> ListFiles(const std::string& table = "", const std::string& from_day = "",
+                                const std::string& to_day = "");
   // Per table and day (all tables if `table` is empty): rows, files, bytes,
   // time range of the live files, ordered by table and day.
   Result<std::vector<DayStats>> Days(const std::string& table = "");
 
-  // Retention: in one transaction removes every live file of `table` whose
-  // day is before `day` and returns them, so the caller deletes the files
-  // once this has returned (readers holding them may still be reading).
+  // Retention: in one transaction retires every live file of `table` whose
+  // day is before `day` (reason "dropped") and returns them. The files stay
+  // on disk, listed by RetiredFiles(), until the reaper deletes them.
   Result<std::vector<FileEntry>> DropDaysBefore(const std::string& table, const std::string& day);
+
+  // --- retired files (awaiting deletion) ---
+
+  // Every retired file not yet forgotten, by seq.
+  Result<std::vector<RetiredFile>> RetiredFiles();
+  // Forgets retired files (by seq) after their files were deleted from disk,
+  // in one transaction. Unknown seqs are ignored.
+  Status ForgetRetired(const std::vector<int64_t>& seqs);
 
   // Writes a consistent copy of the catalog (as of one snapshot) to `dest`,
   // which must not exist, while writers go on: for `tillpipe backup`. The copy

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "storage/parquet/parquet_reader.h"
@@ -60,7 +61,8 @@ TablesCheckReport CheckTables(const std::filesystem::path& data_dir, Catalog& ca
     if (!sum.ok()) {
       r.problems.push_back(f.path + ": " + sum.status().message());
     } else if (*sum != f.checksum) {
-      r.problems.push_back(f.path + ": checksum mismatch; the file's bytes changed since it was "
+      r.problems.push_back(f.path +
+                           ": checksum mismatch; the file's bytes changed since it was "
                            "written (disk damage?); restore it from a backup");
       continue;
     }
@@ -73,6 +75,13 @@ TablesCheckReport CheckTables(const std::filesystem::path& data_dir, Catalog& ca
                            " rows, the catalog says " + std::to_string(f.rows));
     }
   }
+  std::map<std::string, RetiredFile> retired;
+  auto listed = catalog.RetiredFiles();
+  if (!listed.ok()) {
+    r.problems.push_back("catalog: cannot list retired files: " + listed.status().message());
+  } else {
+    for (RetiredFile& f : *listed) retired.emplace(f.path, std::move(f));
+  }
   std::error_code ec;
   const auto tables = data_dir / "tables";
   if (std::filesystem::exists(tables, ec)) {
@@ -80,8 +89,23 @@ TablesCheckReport CheckTables(const std::filesystem::path& data_dir, Catalog& ca
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
       if (!it->is_regular_file() || it->path().extension() != ".parquet") continue;
       std::string rel = std::filesystem::relative(it->path(), data_dir).string();
-      if (!known.count(rel)) {
-        r.problems.push_back(rel + ": not in the catalog (left by an interrupted flush; the next "
+      if (known.count(rel)) continue;
+      if (auto it2 = retired.find(rel); it2 != retired.end()) {
+        const RetiredFile& f = it2->second;
+        ++r.awaiting_deletion;
+        r.notes.push_back(
+            rel + ": awaiting deletion (" +
+            (f.reason == "dropped" ? "dropped by retention" : "replaced by compaction") +
+            "; kept while readers may use it, the running server or the next start "
+            "deletes it)");
+      } else if (it->path().filename().string().rfind("compact-", 0) == 0) {
+        r.problems.push_back(rel +
+                             ": not in the catalog (left by an interrupted compaction; its "
+                             "rows are still in the files it was merging; the next start "
+                             "removes it)");
+      } else {
+        r.problems.push_back(rel +
+                             ": not in the catalog (left by an interrupted flush; the next "
                              "start removes it and rewrites its rows from the log)");
       }
     }

@@ -219,6 +219,103 @@ TEST_F(CatalogTest, CatalogRefusesNewerFormatVersion) {
   EXPECT_EQ(raw.Text("PRAGMA user_version"), std::to_string(Catalog::kFormatVersion + 1));
 }
 
+// A catalog as tillpipe 0.1 (format version 1) wrote it, byte for byte the
+// shipped first migration step, with one table, a live file and an offset.
+TEST_F(CatalogTest, CatalogMigratesVersion1ToVersion2) {
+  {
+    RawDb raw(file());
+    ASSERT_EQ(raw.Exec(R"sql(
+CREATE TABLE tables (
+  name        TEXT PRIMARY KEY,
+  created_us  INTEGER NOT NULL
+) STRICT;
+CREATE TABLE schema_versions (
+  table_name   TEXT NOT NULL REFERENCES tables(name),
+  version      INTEGER NOT NULL CHECK (version >= 1),
+  time_column  TEXT NOT NULL,
+  schema_json  TEXT NOT NULL,
+  created_us   INTEGER NOT NULL,
+  PRIMARY KEY (table_name, version)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE files (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  table_name      TEXT NOT NULL,
+  day             TEXT NOT NULL
+                  CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  path            TEXT NOT NULL UNIQUE,
+  rows            INTEGER NOT NULL CHECK (rows >= 0),
+  bytes           INTEGER NOT NULL CHECK (bytes >= 0),
+  min_time_us     INTEGER NOT NULL,
+  max_time_us     INTEGER NOT NULL,
+  checksum        INTEGER NOT NULL,
+  schema_version  INTEGER NOT NULL,
+  created_us      INTEGER NOT NULL,
+  FOREIGN KEY (table_name, schema_version) REFERENCES schema_versions(table_name, version)
+) STRICT;
+CREATE INDEX files_by_table_day ON files(table_name, day);
+CREATE TABLE consumers (
+  name         TEXT PRIMARY KEY,
+  next_offset  INTEGER NOT NULL CHECK (next_offset >= 0),
+  updated_us   INTEGER NOT NULL
+) STRICT;
+PRAGMA journal_mode=WAL;
+PRAGMA user_version=1;
+PRAGMA application_id=1414546241;
+)sql"),
+              SQLITE_OK);
+    ASSERT_EQ(raw.Exec("INSERT INTO tables VALUES ('orders', 1)"), SQLITE_OK);
+    ASSERT_EQ(raw.Exec("INSERT INTO schema_versions VALUES ('orders', 1, 'purchased_at', '" +
+                       SchemaToJson(OrdersSchema()) + "', 1)"),
+              SQLITE_OK);
+    for (int i = 1; i <= 2; ++i) {
+      ASSERT_EQ(raw.Exec("INSERT INTO files (table_name, day, path, rows, bytes, min_time_us, "
+                         "max_time_us, checksum, schema_version, created_us) VALUES ('orders', "
+                         "'2026-11-20', 'tables/orders/date=2026-11-20/part-" +
+                         std::to_string(i) + ".parquet', 10, 500, 1, 2, -5, 1, 7)"),
+                SQLITE_OK);
+    }
+    ASSERT_EQ(raw.Exec("INSERT INTO consumers VALUES ('materializer', 20, 7)"), SQLITE_OK);
+  }
+  auto c = Open();
+  ASSERT_TRUE(c);
+  {
+    RawDb raw(file());
+    EXPECT_EQ(raw.Text("PRAGMA user_version"), "2");
+    EXPECT_EQ(raw.Text("SELECT count(*) FROM retired_files"), "0");
+  }
+  // Everything of version 1 is there as it was.
+  auto files = Get(c->Files());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].checksum, static_cast<uint64_t>(-5));
+  EXPECT_EQ(files[1].path, "tables/orders/date=2026-11-20/part-2.parquet");
+  EXPECT_EQ(Get(c->ConsumerOffset("materializer")), 20u);
+  EXPECT_EQ(Get(c->Table("orders")).schema, OrdersSchema());
+  EXPECT_TRUE(Get(c->RetiredFiles()).empty());
+  EXPECT_EQ(Get(c->ListFiles()).retire_mark, 0);
+  EXPECT_TRUE(Get(c->IntegrityCheck()).empty());
+  // And version 2 works: a compaction retires what it replaces.
+  auto merged = MakeFile("orders", "2026-11-20", "compact-1-2", 20);
+  ASSERT_TRUE(c->Commit({merged}, {files[0].id, files[1].id}, "", std::nullopt).ok());
+  auto retired = Get(c->RetiredFiles());
+  ASSERT_EQ(retired.size(), 2u);
+  EXPECT_EQ(retired[0].file_id, files[0].id);
+  EXPECT_EQ(retired[1].path, files[1].path);
+  EXPECT_EQ(retired[1].rows, 10u);
+  EXPECT_EQ(retired[1].bytes, 500u);
+  EXPECT_EQ(retired[1].reason, "replaced");
+  EXPECT_LT(retired[0].seq, retired[1].seq);
+  EXPECT_EQ(Get(c->ListFiles()).retire_mark, retired[1].seq);
+  ASSERT_TRUE(c->ForgetRetired({retired[0].seq, retired[1].seq, 12345}).ok());
+  EXPECT_TRUE(Get(c->RetiredFiles()).empty());
+  // The mark never goes back below what a later retirement gets.
+  c.reset();
+  c = Open();
+  ASSERT_TRUE(c);
+  auto files2 = Get(c->Files());
+  ASSERT_TRUE(c->Commit({}, {files2[0].id}, "", std::nullopt).ok());
+  EXPECT_GT(Get(c->RetiredFiles()).at(0).seq, retired[1].seq);
+}
+
 TEST_F(CatalogTest, CatalogMissingDirectoryIsAnErrorNamingTheFile) {
   auto path = dir_.path() / "no" / "such" / "catalog.sqlite";
   auto r = Catalog::Open(path);
@@ -621,7 +718,17 @@ TEST_F(CatalogTest, CatalogDropDaysBefore) {
                                                        "tables/orders/date=2026-11-01/b.parquet"}));
   EXPECT_NE(dropped->at(0).id, 0);
   EXPECT_EQ(dropped->at(0).rows, 1u);
+  // The dropped files are retired: listed for deletion, not forgotten.
+  auto retired = Get(c->RetiredFiles());
+  ASSERT_EQ(retired.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(retired[i].path, dropped->at(i).path);
+    EXPECT_EQ(retired[i].file_id, dropped->at(i).id);
+    EXPECT_EQ(retired[i].reason, "dropped");
+    EXPECT_EQ(retired[i].day, dropped->at(i).day);
+  }
   EXPECT_TRUE(Get(c->DropDaysBefore("orders", "2026-11-02")).empty());
+  EXPECT_EQ(Get(c->RetiredFiles()).size(), 3u);
   EXPECT_EQ(c->DropDaysBefore("orders", "yesterday").status().code(),
             Status::Code::kInvalidArgument);
   c.reset();
