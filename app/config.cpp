@@ -578,6 +578,11 @@ class Loader {
                          ? std::string("")
                          : " (timestamp/date columns: " + JoinList(time_candidates) + ")"));
           ok = false;
+        } else if (c->nullable) {
+          Error(*time_node, path + ".time: column " + Quote(*tc) +
+                                " is nullable, but every row needs a time to pick its day "
+                                "partition; drop nullable = true from it (or give it a default)");
+          ok = false;
         } else {
           spec.time_column = *tc;
         }

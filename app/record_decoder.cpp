@@ -114,13 +114,17 @@ struct RecordDecoder::Impl {
 
 int64_t RecordDecoder::Impl::LocalToUtc(const storage::CivilTime& t) const {
   if (t.has_offset || zone == nullptr) return storage::CivilToUtcMicros(t);
-  // The wall clock read as if it were UTC, then placed in the store's zone.
-  // Ambiguous times (the repeated hour when clocks go back) take the earlier
-  // instant; times in the skipped hour map to the instant after the gap.
-  storage::CivilTime wall = t;
+  // The wall clock read as if it were UTC, then placed in the store's zone,
+  // resolving DST as PostgreSQL and DuckDB do: a time in the skipped hour
+  // takes the offset from before the jump (02:30 on a spring-forward night
+  // in Berlin is 02:30 CET = 03:30 CEST); a time in the repeated hour takes
+  // the offset from after the change (the second, standard-time one).
   auto local = date::local_time<std::chrono::microseconds>(
-      std::chrono::microseconds(storage::CivilToUtcMicros(wall)));
-  return zone->to_sys(local, date::choose::earliest).time_since_epoch().count();
+      std::chrono::microseconds(storage::CivilToUtcMicros(t)));
+  const date::local_info info = zone->get_info(date::floor<std::chrono::seconds>(local));
+  const auto offset =
+      info.result == date::local_info::ambiguous ? info.second.offset : info.first.offset;
+  return (local.time_since_epoch() - offset).count();
 }
 
 std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {

@@ -810,6 +810,9 @@ TEST(ConfigError, SchemaEvolutionRetentionAndDefaultProblems) {
                              "[1] } }"})),
                  3, 62, {"default: must be a string, number or true/false"});
   ExpectOneError(Load(Lines({"[storage]", "compact_min_files = 1"})), 2, 21, {"2..100000"});
+  ExpectOneError(Load(Lines({kOrders, "time = \"at\"",
+                             "columns = { at = { type = \"timestamp\", nullable = true } }"})),
+                 2, 8, {"tables.orders.time", "is nullable", "every row needs a time"});
 }
 
 }  // namespace

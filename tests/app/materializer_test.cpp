@@ -134,6 +134,51 @@ TEST(Materializer, StoreTimeZonePicksTheDay) {
   EXPECT_EQ((*files)[1].day, "2026-11-21");
 }
 
+// Days around DST changes and before 1970 in a store zone with DST: the
+// partition is the local day, and the instants read back exactly.
+TEST(Materializer, DstTransitionsAndTimesBefore1970KeepTheirLocalDay) {
+  World w;
+  auto m = w.Open("Europe/Berlin");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"2026-03-28T22:59:59Z", "2026-03-28"},  // 23:59:59 CET
+      {"2026-03-28T23:00:00Z", "2026-03-29"},  // 00:00 CET, the day clocks go forward
+      {"2026-03-29T01:30:00", "2026-03-29"},   // local 01:30, before the gap
+      {"2026-03-29T02:30:00", "2026-03-29"},   // local 02:30 does not exist: 03:30 CEST
+      {"2026-03-29T21:59:59Z", "2026-03-29"},  // 23:59:59 CEST
+      {"2026-10-24T22:00:00Z", "2026-10-25"},  // 00:00 CEST, the day clocks go back
+      {"2026-10-25T02:30:00", "2026-10-25"},   // twice that day: the second (CET)
+      {"2026-10-25T22:59:59Z", "2026-10-25"},  // 23:59:59 CET
+      {"1969-12-31T22:59:59Z", "1969-12-31"},  // before the epoch
+      {"1969-12-31T23:00:00Z", "1970-01-01"},
+      {"1901-06-01T12:00:00Z", "1901-06-01"},
+  };
+  std::vector<std::string> recs;
+  for (size_t i = 0; i < cases.size(); ++i) recs.push_back(Order(static_cast<int>(i), cases[i].first));
+  w.Append("orders", recs);
+  ASSERT_TRUE(m->Poll(true).ok());
+  json j = w.Duck("SELECT order_id, date::VARCHAR, epoch_us(purchased_at)::VARCHAR FROM orders "
+                  "ORDER BY epoch_us(purchased_at)");
+  ASSERT_EQ(j["rows"].size(), cases.size()) << j.dump();
+  // The expected instants of the local times: DuckDB's own reading of them
+  // in the same zone (it resolves DST gaps and repeats as PostgreSQL does).
+  json want = testing::DuckDb(std::vector<std::string>{
+      "SET TimeZone = 'Europe/Berlin'",
+       "SELECT epoch_us('2026-03-29 02:30:00'::TIMESTAMPTZ)::VARCHAR, "
+       "epoch_us('2026-10-25 02:30:00'::TIMESTAMPTZ)::VARCHAR, "
+       "epoch_us('1969-12-31 22:59:59+00'::TIMESTAMPTZ)::VARCHAR"});
+  for (const auto& row : j["rows"]) {
+    int i = std::stoi(row[0].get<std::string>().substr(1));
+    EXPECT_EQ(row[1], cases[i].second) << cases[i].first;
+    if (i == 3) {
+      EXPECT_EQ(row[2], want["rows"][0][0]) << "a time in the skipped hour";
+    } else if (i == 6) {
+      EXPECT_EQ(row[2], want["rows"][0][1]) << "a time in the repeated hour";
+    } else if (i == 8) {
+      EXPECT_EQ(row[2], want["rows"][0][2]);
+    }
+  }
+}
+
 TEST(Materializer, ResumesWhereItCommittedWithoutDuplicates) {
   World w;
   {

@@ -124,10 +124,11 @@ TEST(RecordDecoder, NaiveTimestampsUseTheStoreTimeZone) {
   EXPECT_EQ(ts(sp, "2026-11-21T15:03:12Z"), 1795284192 - 3 * 3600);  // an offset wins
   Fixture berlin("Europe/Berlin");
   // 2026-03-29 02:30 does not exist (clocks jump 02:00 -> 03:00 CET->CEST):
-  // it maps to the instant of the jump, 01:00Z.
-  EXPECT_EQ(ts(berlin, "2026-03-29T02:30:00"), ts(berlin, "2026-03-29T01:00:00Z"));
-  // 2026-10-25 02:30 happens twice (CEST then CET): the earlier, 00:30Z.
-  EXPECT_EQ(ts(berlin, "2026-10-25T02:30:00"), ts(berlin, "2026-10-25T00:30:00Z"));
+  // it takes the offset from before the jump (CET), as PostgreSQL and DuckDB do.
+  EXPECT_EQ(ts(berlin, "2026-03-29T02:30:00"), ts(berlin, "2026-03-29T01:30:00Z"));
+  // 2026-10-25 02:30 happens twice (CEST then CET): the second, 01:30Z, as
+  // PostgreSQL and DuckDB take it.
+  EXPECT_EQ(ts(berlin, "2026-10-25T02:30:00"), ts(berlin, "2026-10-25T01:30:00Z"));
   EXPECT_EQ(ts(berlin, "2026-07-01T12:00:00"), ts(berlin, "2026-07-01T10:00:00Z"));
   EXPECT_EQ(ts(berlin, "2026-01-01T12:00:00"), ts(berlin, "2026-01-01T11:00:00Z"));
   EXPECT_EQ(ts(berlin, "1960-06-01T12:00:00"), ts(berlin, "1960-06-01T11:00:00Z"));  // before 1970
