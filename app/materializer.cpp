@@ -43,6 +43,7 @@ struct TableState {
   std::unique_ptr<RecordDecoder> decoder;  // null for _rejected
   std::vector<Column> rows;
   std::vector<int32_t> row_day;
+  std::vector<uint32_t> row_raw;  // bytes of each row's JSON record
 };
 
 // One table's rows handed to the flusher: immutable until committed.
@@ -53,6 +54,7 @@ struct FlushTable {
   int time_index = -1;
   std::vector<Column> rows;
   std::vector<int32_t> row_day;
+  std::vector<uint32_t> row_raw;
 };
 
 // Everything decoded up to (not including) log offset `next_offset` that is
@@ -65,11 +67,12 @@ struct FlushJob {
 
 // Moves a table's buffered rows into a FlushTable, leaving it empty.
 FlushTable TakeRows(TableState& t) {
-  FlushTable f{t.name, t.schema, t.schema_version, t.time_index, std::move(t.rows),
-               std::move(t.row_day)};
+  FlushTable f{t.name,           t.schema,           t.schema_version,   t.time_index,
+               std::move(t.rows), std::move(t.row_day), std::move(t.row_raw)};
   t.rows.clear();
   for (const auto& field : t.schema.fields) t.rows.emplace_back(field.type);
   t.row_day.clear();
+  t.row_raw.clear();
   return f;
 }
 
@@ -203,6 +206,7 @@ void Materializer::Impl::Reject(std::string_view table, uint64_t offset, const s
   c[4].AppendString(record);
   c[5].AppendInt64(ingested_us);
   rejected.row_day.push_back(LocalDay(ingested_us));
+  rejected.row_raw.push_back(static_cast<uint32_t>(record.size()));
   ++buffered;
   std::lock_guard lock(stats_mu);
   ++stats.rows_rejected;
@@ -229,6 +233,7 @@ Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
       const size_t row = time.size() - 1;
       t.row_day.push_back(time.type().id == TypeId::kDate ? time.Get<int32_t>(row)
                                                           : LocalDay(time.Get<int64_t>(row)));
+      t.row_raw.push_back(static_cast<uint32_t>(record.size()));
       ++buffered;
       return Status::OK();
     }
@@ -394,6 +399,7 @@ Status Materializer::Impl::WriteTable(const FlushTable& t, uint64_t next_offset,
     e.bytes = info->bytes;
     e.checksum = info->checksum;
     e.schema_version = t.schema_version;
+    for (uint32_t r : rows) e.raw_bytes += t.row_raw[r];
     const Column& time = cols[t.time_index];
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t r = 0; r < time.size(); ++r) {
@@ -582,6 +588,7 @@ Result<std::unique_ptr<Materializer>> Materializer::Open(MaterializerOptions opt
     return Status::IOError("materializer: cannot register as a log consumer: " + s.message());
   }
   impl->stats.next_offset = impl->next_offset;
+  impl->stats.decoded_offset = impl->next_offset;
   impl->submitted_offset = impl->next_offset;
   return std::unique_ptr<Materializer>(new Materializer(std::move(impl)));
 }
@@ -631,6 +638,11 @@ Status Materializer::Poll(bool force) {
         }
         m.next_offset = offset + 1;
       }
+    }
+    {
+      std::lock_guard lock(m.stats_mu);
+      m.stats.decoded_offset = m.next_offset;
+      m.stats.decoded_append_us = batch.append_time_us;
     }
     if (m.buffered >= m.opt.flush_rows) {
       if (Status s = m.Submit(); !s.ok()) return s;

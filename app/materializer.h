@@ -61,6 +61,8 @@ struct MaterializerOptions {
 
 struct MaterializerStats {
   uint64_t next_offset = 0;      // first log offset not yet in a committed file
+  uint64_t decoded_offset = 0;   // first log offset not yet decoded (queryable up to here)
+  int64_t decoded_append_us = 0; // append time of the last record decoded (0 = none yet)
   uint64_t buffered_rows = 0;    // decoded, waiting for the next flush
   uint64_t rows_written = 0;     // since open
   uint64_t rows_rejected = 0;    // since open

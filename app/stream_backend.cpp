@@ -1,5 +1,7 @@
 #include "app/stream_backend.h"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "app/compaction_service.h"
@@ -10,6 +12,11 @@ namespace tp::app {
 using json = nlohmann::json;
 
 namespace {
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -188,8 +195,20 @@ std::string StreamBackend::StatusJson() const {
   if (const Materializer* m = materializer_.load()) {
     MaterializerStats ms = m->Stats();
     uint64_t end = log ? s.end_offset : ms.next_offset;
+    // Freshness: how old the newest queryable row's record is when records
+    // wait to be decoded; 0 when everything acknowledged is queryable.
+    json freshness = 0;
+    if (end > ms.decoded_offset) {
+      freshness = ms.decoded_append_us > 0
+                      ? json(std::max<int64_t>(0, (NowMicros() - ms.decoded_append_us) / 1000))
+                      : json(nullptr);
+    }
     j["materializer"] = {{"next_offset", ms.next_offset},
                          {"lag_records", end > ms.next_offset ? end - ms.next_offset : 0},
+                         {"decoded_offset", ms.decoded_offset},
+                         {"queryable_lag_records",
+                          end > ms.decoded_offset ? end - ms.decoded_offset : 0},
+                         {"freshness_ms", freshness},
                          {"buffered_rows", ms.buffered_rows},
                          {"rows_written", ms.rows_written},
                          {"rows_rejected", ms.rows_rejected},
@@ -221,37 +240,92 @@ std::string StreamBackend::StatusJson() const {
   return j.dump() + "\n";
 }
 
+namespace {
+
+// raw / stored bytes, 2 decimals; null when the raw size is not known.
+json Ratio(uint64_t raw_bytes, uint64_t bytes) {
+  if (raw_bytes == 0 || bytes == 0) return nullptr;
+  return std::round(100.0 * static_cast<double>(raw_bytes) / static_cast<double>(bytes)) / 100.0;
+}
+
+}  // namespace
+
 std::string StreamBackend::TablesJson() const {
-  // Per store-local day: what the committed part files hold (one query).
+  // Per store-local day: what the committed part files hold (one query);
+  // each table's latest schema, with the columns schema evolution added.
   std::map<std::string, std::vector<storage::DayStats>> days_of;
+  std::map<std::string, storage::TableEntry> schema_of;
   if (storage::Catalog* catalog = catalog_.load()) {
-    auto stats = catalog->Days();
-    if (stats.ok()) {
+    if (auto stats = catalog->Days(); stats.ok()) {
       for (auto& d : *stats) days_of[d.table].push_back(std::move(d));
     }
-  }
-  json tables = json::array();
-  for (const auto& t : config_.tables) {
-    json cols = json::array();
-    for (const auto& c : t.columns) {
-      cols.push_back({{"name", c.name}, {"type", c.TypeName()}, {"nullable", c.nullable}});
+    if (auto entries = catalog->Tables(); entries.ok()) {
+      for (auto& e : *entries) schema_of[e.name] = std::move(e);
     }
-    const auto& ctr = counters_.at(t.name);
-    json entry = {{"name", t.name},
-                  {"time_column", t.time_column},
-                  {"columns", cols},
-                  {"ingested_records", ctr->records.load()}};
-    uint64_t rows = 0, files = 0, bytes = 0;
+  }
+  const Materializer* materializer = materializer_.load();
+  std::vector<std::string> names;
+  for (const auto& t : config_.tables) names.push_back(t.name);
+  names.push_back(Materializer::kRejectedTable);
+  json tables = json::array();
+  for (const std::string& name : names) {
+    const TableSpec* spec = config_.FindTable(name);
+    json cols = json::array();
+    json entry = {{"name", name}};
+    if (auto it = schema_of.find(name); it != schema_of.end()) {
+      for (const auto& f : it->second.schema.fields) {
+        bool declared = spec == nullptr;  // _rejected's columns are all tillpipe's
+        if (spec) {
+          for (const auto& c : spec->columns) declared = declared || c.name == f.name;
+        }
+        cols.push_back({{"name", f.name},
+                        {"type", f.type.ToString()},
+                        {"nullable", f.nullable},
+                        {"declared", declared}});
+      }
+      entry["time_column"] = it->second.time_column;
+      entry["schema_version"] = it->second.schema_version;
+    } else if (spec) {
+      for (const auto& c : spec->columns) {
+        cols.push_back(
+            {{"name", c.name}, {"type", c.TypeName()}, {"nullable", c.nullable}, {"declared", true}});
+      }
+      entry["time_column"] = spec->time_column;
+      entry["schema_version"] = nullptr;
+    }
+    entry["columns"] = cols;
+    if (auto c = counters_.find(name); c != counters_.end()) {
+      entry["ingested_records"] = c->second->records.load();
+    }
+    // Rows decoded but not in files yet: queryable, and written at the next flush.
+    uint64_t tail_rows = 0;
+    if (materializer) {
+      (void)materializer->ReadTail(name, [&](const std::vector<TailChunk>& chunks) {
+        for (const TailChunk& ch : chunks) tail_rows += ch.row_day->size();
+      });
+    }
+    uint64_t rows = 0, files = 0, bytes = 0, raw = 0;
+    bool raw_known = true;
     json days = json::array();
-    for (const auto& d : days_of[t.name]) {
-      days.push_back({{"day", d.day}, {"rows", d.rows}, {"files", d.files}, {"bytes", d.bytes}});
+    for (const auto& d : days_of[name]) {
+      days.push_back({{"day", d.day},
+                      {"rows", d.rows},
+                      {"files", d.files},
+                      {"bytes", d.bytes},
+                      {"raw_bytes", d.raw_bytes},
+                      {"compression_ratio", Ratio(d.raw_bytes, d.bytes)}});
       rows += d.rows;
       files += d.files;
       bytes += d.bytes;
+      raw += d.raw_bytes;
+      raw_known = raw_known && d.raw_bytes > 0;
     }
     entry["rows"] = rows;
+    entry["tail_rows"] = tail_rows;
     entry["files"] = files;
     entry["bytes"] = bytes;
+    entry["raw_bytes"] = raw_known ? raw : 0;
+    entry["compression_ratio"] = raw_known ? Ratio(raw, bytes) : json(nullptr);
     entry["days"] = days;
     tables.push_back(std::move(entry));
   }

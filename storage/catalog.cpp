@@ -76,6 +76,11 @@ CREATE TABLE retired_files (
   retired_us   INTEGER NOT NULL
 ) STRICT;
 )sql",
+    // 2 -> 3: the NDJSON bytes of the records in each file, for compression
+    // ratios (0 = not known: files written before this version).
+    R"sql(
+ALTER TABLE files ADD COLUMN raw_bytes INTEGER NOT NULL DEFAULT 0 CHECK (raw_bytes >= 0);
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kFormatVersion);
 
@@ -190,7 +195,7 @@ constexpr const char* kRetireSelect =
 
 constexpr const char* kFileColumns =
     "id, table_name, day, path, rows, bytes, min_time_us, max_time_us, checksum, "
-    "schema_version, created_us";
+    "schema_version, created_us, raw_bytes";
 
 FileEntry ReadFileEntry(const catalog_internal::Stmt& st) {
   FileEntry f;
@@ -205,6 +210,7 @@ FileEntry ReadFileEntry(const catalog_internal::Stmt& st) {
   f.checksum = static_cast<uint64_t>(st.Int64(8));  // stored as the same 64 bits, signed
   f.schema_version = static_cast<int>(st.Int64(9));
   f.created_us = st.Int64(10);
+  f.raw_bytes = static_cast<uint64_t>(st.Int64(11));
   return f;
 }
 
@@ -478,7 +484,8 @@ Result<std::vector<int64_t>> Catalog::Commit(const std::vector<FileEntry>& added
     }
     auto st = db.Prepare(
         "INSERT INTO files (table_name, day, path, rows, bytes, min_time_us, max_time_us, "
-        "checksum, schema_version, created_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "checksum, schema_version, created_us, raw_bytes) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     if (!st.ok()) return st.status();
     st->Bind(1, f.table)
         .Bind(2, f.day)
@@ -489,7 +496,8 @@ Result<std::vector<int64_t>> Catalog::Commit(const std::vector<FileEntry>& added
         .Bind(7, f.max_time_us)
         .Bind(8, static_cast<int64_t>(f.checksum))
         .Bind(9, f.schema_version)
-        .Bind(10, f.created_us != 0 ? f.created_us : now);
+        .Bind(10, f.created_us != 0 ? f.created_us : now)
+        .Bind(11, static_cast<int64_t>(f.raw_bytes));
     if (Status s = st->Run("adding file " + f.path); !s.ok()) return s;
     ids.push_back(db.LastInsertRowid());
   }
@@ -596,7 +604,7 @@ Result<std::vector<DayStats>> Catalog::Days(const std::string& table) {
   std::lock_guard lock(mu_);
   std::string sql =
       "SELECT table_name, day, sum(rows), count(*), sum(bytes), min(min_time_us), "
-      "max(max_time_us) FROM files ";
+      "max(max_time_us), sum(raw_bytes), min(raw_bytes) FROM files ";
   if (!table.empty()) sql += "WHERE table_name = ?1 ";
   sql += "GROUP BY table_name, day ORDER BY table_name, day";
   auto st = db_->Prepare(sql);
@@ -615,6 +623,8 @@ Result<std::vector<DayStats>> Catalog::Days(const std::string& table) {
     d.bytes = static_cast<uint64_t>(st->Int64(4));
     d.min_time_us = st->Int64(5);
     d.max_time_us = st->Int64(6);
+    // Known only when every file of the day knows it.
+    d.raw_bytes = st->Int64(8) > 0 ? static_cast<uint64_t>(st->Int64(7)) : 0;
     out.push_back(std::move(d));
   }
 }

@@ -53,6 +53,9 @@ struct FileEntry {
   uint64_t checksum = 0;   // XXH3-64 of the whole file
   int schema_version = 0;  // the version the file was written with
   int64_t created_us = 0;  // 0 in Commit() means "now"
+  // Bytes of the records' JSON text the file's rows were decoded from (0 =
+  // not known): raw_bytes / bytes is the file's compression ratio.
+  uint64_t raw_bytes = 0;
   bool operator==(const FileEntry&) const = default;
 };
 
@@ -91,6 +94,7 @@ struct DayStats {
   std::string table, day;
   uint64_t rows = 0, files = 0, bytes = 0;
   int64_t min_time_us = 0, max_time_us = 0;
+  uint64_t raw_bytes = 0;  // 0 unless every file of the day knows its raw bytes
 };
 
 struct CatalogOptions {
@@ -101,7 +105,7 @@ class Catalog {
  public:
   // The schema version (PRAGMA user_version) this binary creates and
   // understands; older catalogs are migrated forward on Open().
-  static constexpr int kFormatVersion = 2;
+  static constexpr int kFormatVersion = 3;
   // PRAGMA application_id of a tillpipe catalog: "TPCA".
   static constexpr int32_t kApplicationId = 0x54504341;
 

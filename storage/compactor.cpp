@@ -288,6 +288,21 @@ Result<CompactionResult> Merger::Run() {
   if (Status s = FlushBatch(); !s.ok()) return s;
   if (Status s = FinishOutput(); !s.ok()) return s;
   if (Cancelled()) return Status::Busy("cancelled (the server is stopping)");
+  // The records' raw bytes carry over, shared by rows when split (unknown
+  // stays unknown).
+  uint64_t raw = 0;
+  bool raw_known = true;
+  for (const FileEntry& f : job_.files) {
+    raw += f.raw_bytes;
+    raw_known = raw_known && f.raw_bytes > 0;
+  }
+  for (FileEntry& out : outputs_) {
+    out.raw_bytes = raw_known && result.rows > 0
+                        ? static_cast<uint64_t>(static_cast<double>(raw) *
+                                                static_cast<double>(out.rows) /
+                                                static_cast<double>(result.rows))
+                        : 0;
+  }
   // The new names must be durable before the catalog points at them.
   if (!outputs_.empty()) {
     if (Status s = SyncDir(data_dir_ / rel_dir_); !s.ok()) return s;

@@ -169,8 +169,9 @@ TEST_F(IngestApiTest, HealthReadyStatusMetrics) {
   EXPECT_GE(j["stream"]["segments"], 1);
   auto t = client_->Get("/api/v1/tables");
   json tables = json::parse(t->body)["tables"];
-  ASSERT_EQ(tables.size(), 2u);
+  ASSERT_EQ(tables.size(), 3u);  // the config's two, then _rejected
   EXPECT_EQ(tables[0]["name"], "orders");
+  EXPECT_EQ(tables[2]["name"], "_rejected");
   EXPECT_EQ(tables[0]["columns"][1]["type"], "decimal(12,2)");
   auto m = client_->Get("/metrics");
   ASSERT_EQ(m->status, 200);

@@ -126,6 +126,16 @@ TEST(Tables, CheckFindsDamagedMissingAndStrayPartFiles) {
   }
   ASSERT_EQ(client.Post("/api/v1/ingest/orders", body)->status, 200);
   ASSERT_EQ(client.Post("/api/v1/ingest/orders", "{\"order_id\":\"bad\"}\n")->status, 200);
+  // Decoded rows are queryable (the in-memory tail) long before the flush.
+  json orders;
+  for (int i = 0; i < 100; ++i) {
+    orders = json::parse(client.Get("/api/v1/tables")->body)["tables"][0];
+    if (orders["tail_rows"] == 150) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(orders["name"], "orders");
+  EXPECT_EQ(orders["tail_rows"], 150) << orders.dump();
+  EXPECT_EQ(orders["rows"], 0) << "flush_interval is 10 s";
   // Status and metrics tell the same story once the materializer caught up.
   json status;
   for (int i = 0; i < 300; ++i) {  // flush_interval is 10 s by default
@@ -138,6 +148,25 @@ TEST(Tables, CheckFindsDamagedMissingAndStrayPartFiles) {
   }
   EXPECT_EQ(status["materializer"]["rows_written"], 150);
   EXPECT_EQ(status["materializer"]["rows_rejected"], 1);
+  EXPECT_EQ(status["materializer"]["queryable_lag_records"], 0);
+  EXPECT_EQ(status["materializer"]["freshness_ms"], 0);
+  // Per table and day: rows, files, bytes, and the compression against the
+  // records' NDJSON.
+  json tables = json::parse(client.Get("/api/v1/tables")->body)["tables"];
+  ASSERT_GE(tables.size(), 2u) << tables.dump();
+  orders = tables[0];
+  json rejected = tables.back();
+  EXPECT_EQ(orders["rows"], 150);
+  EXPECT_EQ(orders["tail_rows"], 0);
+  EXPECT_EQ(orders["days"].size(), 3u);
+  EXPECT_EQ(orders["raw_bytes"], body.size() - 150) << "the records without their newlines";
+  EXPECT_GT(orders["compression_ratio"].get<double>(), 0.0);
+  EXPECT_NEAR(orders["days"][0]["compression_ratio"].get<double>(),
+              orders["days"][0]["raw_bytes"].get<double>() / orders["days"][0]["bytes"].get<double>(),
+              0.01);
+  EXPECT_EQ(rejected["name"], "_rejected");
+  EXPECT_EQ(rejected["rows"], 1);
+  EXPECT_EQ(rejected["raw_bytes"], std::string("{\"order_id\":\"bad\"}").size());
   std::string metrics = client.Get("/metrics")->body;
   EXPECT_NE(metrics.find("tillpipe_materializer_rows_written_total 150\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("tillpipe_materializer_rows_rejected_total 1\n"), std::string::npos);
