@@ -120,6 +120,7 @@ TEST_F(CompactorTest, MergesADayKeepingEveryRowOnceAndInOrder) {
   EXPECT_EQ(live[0], merged);
   EXPECT_GT(merged.id, day21.back().id);
   EXPECT_EQ(merged.rows, 9000u);
+  EXPECT_EQ(merged.raw_bytes, 9000u * 100) << "the records' raw size carries over";
   EXPECT_EQ(merged.schema_version, 1);
   EXPECT_EQ(merged.bytes, std::filesystem::file_size(Abs(merged.path)));
   EXPECT_EQ(merged.checksum, Get(FileChecksum(Abs(merged.path))));
@@ -200,6 +201,13 @@ TEST_F(CompactorTest, StartsANewFileWhenTheTargetSizeIsPassed) {
   }
   EXPECT_EQ(all, Range(0, 8000));
   EXPECT_EQ(rows, 8000u);
+  // Split files share the raw size by rows (rounded down).
+  uint64_t raw = 0;
+  for (const auto& f : r->added) {
+    EXPECT_NEAR(static_cast<double>(f.raw_bytes), f.rows * 100.0, 1.0);
+    raw += f.raw_bytes;
+  }
+  EXPECT_NEAR(static_cast<double>(raw), 800000.0, static_cast<double>(r->added.size()));
 }
 
 // Version 1 has qty int32 and price int32 and no note; version 2 widens qty
