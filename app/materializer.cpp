@@ -181,7 +181,8 @@ struct Materializer::Impl {
   Status WriteJob(const FlushJob& job);
   Status WriteTable(const FlushTable& t, uint64_t next_offset,
                     std::vector<storage::FileEntry>* files,
-                    std::vector<std::filesystem::path>* written);
+                    std::vector<std::filesystem::path>* written,
+                    std::set<std::filesystem::path>* dirs_to_sync);
 };
 
 storage::Schema Materializer::RejectedSchema() {
@@ -351,7 +352,8 @@ Status Materializer::Impl::Widen(TableState& t, int column, uint64_t offset) {
 
 Status Materializer::Impl::WriteTable(const FlushTable& t, uint64_t next_offset,
                                       std::vector<storage::FileEntry>* files,
-                                      std::vector<std::filesystem::path>* written) {
+                                      std::vector<std::filesystem::path>* written,
+                                      std::set<std::filesystem::path>* dirs_to_sync) {
   if (t.row_day.empty()) return Status::OK();
   std::map<int32_t, std::vector<uint32_t>> by_day;
   for (uint32_t r = 0; r < t.row_day.size(); ++r) by_day[t.row_day[r]].push_back(r);
@@ -384,11 +386,12 @@ Status Materializer::Impl::WriteTable(const FlushTable& t, uint64_t next_offset,
     written->push_back(opt.data_dir / rel);
     auto info = storage::parquet::WriteParquetFile(opt.data_dir / rel, t.schema, ptrs, w);
     if (!info.ok()) return info.status();
-    // The file's name must be durable before the catalog points at it.
-    if (Status s = storage::SyncDir(dir); !s.ok()) return s;
+    // The file's name must be durable before the catalog points at it: its
+    // directory is synced (once per flush) before the commit.
+    dirs_to_sync->insert(dir);
     if (new_dir) {  // create_directories may have made date=, the table dir and tables/
       for (const auto& p : {dir.parent_path(), dir.parent_path().parent_path(), opt.data_dir}) {
-        if (Status s = storage::SyncDir(p); !s.ok()) return s;
+        dirs_to_sync->insert(p);
       }
     }
     storage::FileEntry e;
@@ -422,9 +425,15 @@ Status Materializer::Impl::WriteJob(const FlushJob& job) {
   std::vector<storage::FileEntry> files;
   std::vector<std::filesystem::path> written;
   Status s;
+  std::set<std::filesystem::path> dirs_to_sync;
   for (const FlushTable& t : job.tables) {
-    s = WriteTable(t, job.next_offset, &files, &written);
+    s = WriteTable(t, job.next_offset, &files, &written, &dirs_to_sync);
     if (!s.ok()) break;
+  }
+  // Deepest first: a new date= directory before the table directory that
+  // names it.
+  for (auto it = dirs_to_sync.rbegin(); s.ok() && it != dirs_to_sync.rend(); ++it) {
+    s = storage::SyncDir(*it);
   }
   if (s.ok()) {
     // The files become live, and the job's rows leave the tail readers see,

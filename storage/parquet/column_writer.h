@@ -4,8 +4,8 @@
 //
 // Spec: apache/parquet-format README.md "Column chunks", "Data Pages",
 // "Nulls" (definition levels of an OPTIONAL column, max level 1);
-// Encodings.md for the value encodings (see encoding.h); parquet.thrift
-// `Statistics` and `ColumnOrder` for the statistics written.
+// Encodings.md for the value encodings (see encoding.h, dictionary.h);
+// statistics.h for the statistics written.
 #pragma once
 
 #include <cstddef>
@@ -16,12 +16,15 @@
 
 #include "storage/column.h"
 #include "storage/parquet/metadata.h"
+#include "storage/parquet/statistics.h"  // the chunk statistics written (ComputeStatistics)
 #include "storage/types.h"
 #include "stream/status.h"
 
-struct ZSTD_CCtx_s;
-
 namespace tp::storage::parquet {
+
+// Buffers and the zstd context a ColumnChunkWriter works with (defined in
+// column_writer.cpp).
+struct ChunkScratch;
 
 // How each tillpipe type is stored (see FORMAT.md).
 PhysicalType PhysicalTypeFor(TypeId id);
@@ -79,16 +82,9 @@ class ColumnChunkWriter {
                         ValuesEncoder* encoder, PageSink* sink, ColumnMetaData* meta);
 
   ChunkOptions options_;
-  ZSTD_CCtx_s* cctx_ = nullptr;
-  std::string body_;        // uncompressed page body
-  std::string compressed_;  // compressed page body
-  std::string header_;      // serialized page header
+  // Taken from a process-wide pool and given back by the destructor, so the
+  // writer of the next file starts with warm buffers and zstd context.
+  std::unique_ptr<ChunkScratch> scratch_;
 };
-
-// Statistics of rows [begin, end) (null_count, min_value/max_value in the
-// column's type-defined order, nan_count for doubles). Strings longer than
-// kMaxStatBytes get truncated bounds marked inexact.
-inline constexpr size_t kMaxStatBytes = 64;
-Statistics ComputeStatistics(const Column& column, size_t begin, size_t end);
 
 }  // namespace tp::storage::parquet

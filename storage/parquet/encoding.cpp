@@ -33,36 +33,38 @@ uint32_t GetU32(const char* p) {
          static_cast<uint32_t>(static_cast<uint8_t>(p[3])) << 24;
 }
 
-// Bit-packs n values (n a multiple of 8) of bit_width bits, LSB first.
-void BitPack(const uint32_t* values, size_t n, int bit_width, std::string* out) {
-  uint64_t acc = 0;
+// Bit-packs n values (n a multiple of 8) of bit_width bits, LSB first:
+// exactly n * bit_width / 8 bytes, sized once and then filled.
+template <typename V>
+void BitPack(const V* values, size_t n, int bit_width, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + n / 8 * static_cast<size_t>(bit_width));
+  char* p = out->data() + at;
+  uint64_t acc = 0;  // < 8 pending bits + one value of <= 32 bits
   int bits = 0;
   for (size_t i = 0; i < n; ++i) {
     acc |= static_cast<uint64_t>(values[i]) << bits;
     bits += bit_width;
     while (bits >= 8) {
-      out->push_back(static_cast<char>(acc & 0xFF));
+      *p++ = static_cast<char>(acc & 0xFF);
       acc >>= 8;
       bits -= 8;
     }
   }
-  if (bits > 0) out->push_back(static_cast<char>(acc & 0xFF));
 }
 
 // One bit-packed run of the values [begin, end), zero-padded to groups of 8.
-void PutLiteralRun(const uint32_t* values, size_t begin, size_t end, int bit_width,
-                   std::string* out) {
+template <typename V>
+void PutLiteralRun(const V* values, size_t begin, size_t end, int bit_width, std::string* out) {
   if (begin == end) return;
   size_t n = end - begin;
   size_t groups = (n + 7) / 8;
   PutVarint((static_cast<uint64_t>(groups) << 1) | 1, out);
-  if (n % 8 == 0) {
-    BitPack(values + begin, n, bit_width, out);
-  } else {
-    uint32_t tmp[8] = {};
-    size_t full = n - n % 8;
-    BitPack(values + begin, full, bit_width, out);
-    std::memcpy(tmp, values + begin + full, (n - full) * sizeof(uint32_t));
+  size_t full = n - n % 8;
+  BitPack(values + begin, full, bit_width, out);
+  if (full < n) {
+    V tmp[8] = {};
+    std::memcpy(tmp, values + begin + full, (n - full) * sizeof(V));
     BitPack(tmp, 8, bit_width, out);
   }
 }
@@ -71,6 +73,31 @@ void PutRepeatedRun(uint32_t value, size_t count, int bit_width, std::string* ou
   PutVarint(static_cast<uint64_t>(count) << 1, out);
   int bytes = (bit_width + 7) / 8;
   for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>(value >> (8 * i)));
+}
+
+// RleBitPackedEncode for values held as V (uint8_t definition levels need
+// no widening copy).
+template <typename V>
+void RleBitPackedEncodeImpl(const V* values, size_t n, int bit_width, std::string* out) {
+  size_t literal_start = 0;  // first value not yet written
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i + 1;
+    while (j < n && values[j] == values[i]) ++j;
+    size_t run = j - i;
+    if (run >= 8) {
+      // Literal runs hold whole groups of 8 values, so the pending literals
+      // borrow the first few values of this run to fill their last group.
+      size_t pad = (8 - (i - literal_start) % 8) % 8;
+      if (run - pad >= 8) {
+        PutLiteralRun(values, literal_start, i + pad, bit_width, out);
+        PutRepeatedRun(values[i], run - pad, bit_width, out);
+        literal_start = j;
+      }
+    }
+    i = j;
+  }
+  PutLiteralRun(values, literal_start, n, bit_width, out);
 }
 
 }  // namespace
@@ -127,32 +154,13 @@ int BitWidthFor(uint32_t max_value) {
 }
 
 void RleBitPackedEncode(const uint32_t* values, size_t n, int bit_width, std::string* out) {
-  size_t literal_start = 0;  // first value not yet written
-  size_t i = 0;
-  while (i < n) {
-    size_t j = i + 1;
-    while (j < n && values[j] == values[i]) ++j;
-    size_t run = j - i;
-    if (run >= 8) {
-      // Literal runs hold whole groups of 8 values, so the pending literals
-      // borrow the first few values of this run to fill their last group.
-      size_t pad = (8 - (i - literal_start) % 8) % 8;
-      if (run - pad >= 8) {
-        PutLiteralRun(values, literal_start, i + pad, bit_width, out);
-        PutRepeatedRun(values[i], run - pad, bit_width, out);
-        literal_start = j;
-      }
-    }
-    i = j;
-  }
-  PutLiteralRun(values, literal_start, n, bit_width, out);
+  RleBitPackedEncodeImpl(values, n, bit_width, out);
 }
 
 void EncodeDefinitionLevels(const uint8_t* levels, size_t n, std::string* out) {
   size_t len_pos = out->size();
   PutU32(0, out);
-  std::vector<uint32_t> tmp(levels, levels + n);
-  RleBitPackedEncode(tmp.data(), n, 1, out);
+  RleBitPackedEncodeImpl(levels, n, 1, out);
   uint32_t len = static_cast<uint32_t>(out->size() - len_pos - 4);
   for (int i = 0; i < 4; ++i) (*out)[len_pos + i] = static_cast<char>(len >> (8 * i));
 }
