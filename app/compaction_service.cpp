@@ -170,6 +170,12 @@ Status CompactionService::CompactTables(const std::string& today) {
       if (first.ok()) first = snap.status();
       continue;
     }
+    // One log line per table and pass, however many days it merged.
+    struct {
+      std::string first_day, last_day;
+      uint64_t days = 0, files_in = 0, files_out = 0, bytes_in = 0, bytes_out = 0;
+      double seconds = 0;
+    } done;
     for (const storage::CompactionJob& job :
          storage::PickCompactions(snap->files(), today, policy)) {
       if (stopping_) break;
@@ -193,17 +199,30 @@ Status CompactionService::CompactTables(const std::string& today) {
         continue;
       }
       last_errors_.erase(key);
-      char secs[32];
-      std::snprintf(secs, sizeof secs, "%.1f", r->seconds);
-      Info("compacted " + job.table + " " + job.day + ": " + std::to_string(r->files_in) +
-           " files -> " + std::to_string(r->files_out) + ", " + HumanBytes(r->bytes_in) + " -> " +
-           HumanBytes(r->bytes_out) + " in " + secs + " s");
+      if (done.days++ == 0) done.first_day = job.day;
+      done.last_day = job.day;
+      done.files_in += r->files_in;
+      done.files_out += r->files_out;
+      done.bytes_in += r->bytes_in;
+      done.bytes_out += r->bytes_out;
+      done.seconds += r->seconds;
       std::lock_guard lock(stats_mu_);
       ++stats_.compactions;
       stats_.files_compacted += r->files_in;
       stats_.files_written += r->files_out;
       stats_.bytes_read += r->bytes_in;
       stats_.bytes_written += r->bytes_out;
+    }
+    if (done.days > 0) {
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", done.seconds);
+      const std::string days =
+          done.days == 1 ? done.first_day
+                         : done.first_day + ".." + done.last_day + " (" +
+                               std::to_string(done.days) + " days)";
+      Info("compacted " + table.name + " " + days + ": " + std::to_string(done.files_in) +
+           " files -> " + std::to_string(done.files_out) + ", " + HumanBytes(done.bytes_in) +
+           " -> " + HumanBytes(done.bytes_out) + " in " + secs + " s");
     }
   }
   return first;
