@@ -5,7 +5,8 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <map>
+#include <memory>
+#include <vector>
 
 #include "storage/value_parse.h"
 
@@ -19,9 +20,33 @@ using storage::TypeId;
 namespace {
 
 // Path components to columns: {"customer": {"city": col 3}}.
+//
+// Children are a short vector searched from where the previous lookup
+// matched: senders write their keys in the same order record after record,
+// so a lookup is usually one comparison (a std::map lookup per JSON key was
+// ~7% of the materializer's instructions).
 struct PathNode {
   int column = -1;
-  std::map<std::string, PathNode, std::less<>> children;
+  std::vector<std::pair<std::string, std::unique_ptr<PathNode>>> children;
+  mutable size_t hint = 0;  // the child to try first; a decoder is used by one thread
+
+  PathNode* Child(const std::string& key) {
+    for (auto& [name, node] : children) {
+      if (name == key) return node.get();
+    }
+    children.emplace_back(key, std::make_unique<PathNode>());
+    return children.back().second.get();
+  }
+  const PathNode* Find(std::string_view key) const {
+    const size_t n = children.size();
+    for (size_t k = 0, i = hint; k < n; ++k, i = i + 1 == n ? 0 : i + 1) {
+      if (children[i].first == key) {
+        hint = i + 1 == n ? 0 : i + 1;
+        return children[i].second.get();
+      }
+    }
+    return nullptr;
+  }
 };
 
 // One decoded value waiting for the rest of its record.
@@ -264,8 +289,8 @@ std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node, bool
   for (auto field : obj) {
     std::string_view key;
     if (field.unescaped_key().get(key)) return "invalid JSON key";
-    auto it = node.children.find(key);
-    if (it == node.children.end()) {  // a field no column reads
+    const PathNode* found = node.Find(key);
+    if (found == nullptr) {  // a field no column reads
       if (!top || !report_new_fields) continue;
       od::value v;
       od::json_type t;
@@ -284,7 +309,7 @@ std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node, bool
       new_fields.push_back({std::string(key), type});
       continue;
     }
-    const PathNode& child = it->second;
+    const PathNode& child = *found;
     od::value v;
     if (field.value().get(v)) return "invalid JSON value";
     if (child.column >= 0) {
@@ -335,7 +360,7 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const DecoderSpec& 
         return Status::InvalidArgument("column " + col.field.name + ": bad path \"" + path +
                                        "\" (write nested fields as a.b)");
       }
-      node = &node->children[part];
+      node = node->Child(part);
       if (dot == std::string::npos) break;
       start = dot + 1;
     }
