@@ -143,6 +143,9 @@ struct Materializer::Impl {
   bool flusher_exit = false;      // GUARDED_BY(job_mu)
   std::thread flusher;
   uint64_t flush_seq = 0;  // flusher thread only
+  // Directories whose entries (and parents') a committed flush synced
+  // (flusher thread only).
+  std::set<std::filesystem::path> durable_dirs;
 
   mutable std::mutex stats_mu;
   MaterializerStats stats;  // GUARDED_BY(stats_mu)
@@ -152,8 +155,11 @@ struct Materializer::Impl {
   bool stopping = false;  // GUARDED_BY(run_mu)
   std::thread thread;
 
+  mutable std::mutex info_mu;  // info_log is called from the decoding and the flusher thread
   void Info(const std::string& s) const {
-    if (opt.info_log) opt.info_log(s);
+    if (!opt.info_log) return;
+    std::lock_guard lock(info_mu);
+    opt.info_log(s);
   }
   int32_t LocalDay(int64_t micros) const {
     if (zone == nullptr) return static_cast<int32_t>(storage::FloorDiv(micros, 86400LL * 1000000));
@@ -169,7 +175,7 @@ struct Materializer::Impl {
   // as a new schema version, then decodes with the new schema. `problem`
   // gets why the record cannot add its fields (it is then rejected).
   Status AddColumns(TableState& t, const std::vector<NewField>& fields, uint64_t offset,
-                    std::string* problem);
+                    std::string* problem_field, std::string* problem);
   Status Widen(TableState& t, int column, uint64_t offset);
   Status NewVersion(TableState& t);
   // Decoding side: hands the tails to the flusher (waiting for the job in
@@ -251,14 +257,21 @@ Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
                record, ingested_us);
         return Status::OK();
       }
-      std::string problem;
-      s = AddColumns(t, error.new_fields, offset, &problem);
+      std::string field, problem;
+      s = AddColumns(t, error.new_fields, offset, &field, &problem);
       if (s.ok() && !problem.empty()) {
-        Reject(table, offset, error.new_fields.front().name, problem, record, ingested_us);
+        Reject(table, offset, field, problem, record, ingested_us);
         return Status::OK();
       }
     } else {
       Reject(table, offset, error.field, error.reason, record, ingested_us);
+      return Status::OK();
+    }
+    if (s.code() == Status::Code::kInvalidArgument) {
+      // The change itself cannot be made (not a passing failure): retrying
+      // would stall the pipeline on this record, so it is rejected.
+      Reject(table, offset, error.field, "schema evolution failed: " + s.message(), record,
+             ingested_us);
       return Status::OK();
     }
     if (!s.ok()) return s;  // the catalog failed: retried from this record
@@ -281,15 +294,33 @@ Status Materializer::Impl::NewVersion(TableState& t) {
 }
 
 Status Materializer::Impl::AddColumns(TableState& t, const std::vector<NewField>& fields,
-                                      uint64_t offset, std::string* problem) {
-  for (const NewField& f : fields) {
+                                      uint64_t offset, std::string* problem_field,
+                                      std::string* problem) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const NewField& f = fields[i];
+    *problem_field = f.name;
     if (!IsIdentifier(f.name)) {
       *problem = "is a new field but cannot be a column name (letters, digits and _, at most 64 "
                  "bytes); declare a column for it with from = \"" + f.name.substr(0, 64) +
                  "\", or set on_new_fields = \"ignore\" for " + t.name;
       return Status::OK();
     }
+    for (size_t j = 0; j < i; ++j) {
+      if (SameIgnoringCase(fields[j].name, f.name)) {
+        *problem = "is a new field that differs from the new field \"" + fields[j].name +
+                   "\" of the same record only in case, which SQL cannot tell apart; declare "
+                   "columns for them with from = ...";
+        return Status::OK();
+      }
+    }
     for (const DecoderColumn& c : t.columns) {
+      if (c.field.name == f.name) {
+        *problem = "is a field of the record, but column \"" + c.field.name + "\" of " + t.name +
+                   " reads \"" + (c.path.empty() ? c.field.name : c.path) +
+                   "\" instead; declare a column with another name and from = \"" + f.name +
+                   "\" to keep it, or set on_new_fields = \"ignore\"";
+        return Status::OK();
+      }
       if (SameIgnoringCase(c.field.name, f.name)) {
         *problem = "is a new field that differs from column \"" + c.field.name +
                    "\" only in case, which SQL cannot tell apart; send \"" + c.field.name +
@@ -299,6 +330,7 @@ Status Materializer::Impl::AddColumns(TableState& t, const std::vector<NewField>
       }
     }
   }
+  *problem_field = fields.front().name;
   if (t.columns.size() + fields.size() > kMaxColumns) {
     *problem = "is a new field, but " + t.name + " would have more than " +
                std::to_string(kMaxColumns) +
@@ -373,8 +405,7 @@ Status Materializer::Impl::WriteTable(const FlushTable& t, uint64_t next_offset,
         std::filesystem::path("tables") / t.name / ("date=" + day_text) / name;
     std::filesystem::path dir = opt.data_dir / rel.parent_path();
     std::error_code ec;
-    bool new_dir = !std::filesystem::exists(dir, ec);
-    std::filesystem::create_directories(dir, ec);
+    const bool created = std::filesystem::create_directories(dir, ec);
     if (ec) return Status::IOError("cannot create " + dir.string() + ": " + ec.message());
     storage::parquet::WriterOptions w;
     w.zstd_level = opt.zstd_level;
@@ -388,8 +419,11 @@ Status Materializer::Impl::WriteTable(const FlushTable& t, uint64_t next_offset,
     if (!info.ok()) return info.status();
     // The file's name must be durable before the catalog points at it: its
     // directory is synced (once per flush) before the commit.
+    // So must the directory's own entry, up to data_dir: synced unless a
+    // committed flush of this process already did (a failed attempt that
+    // created it, or a restart, does not count).
     dirs_to_sync->insert(dir);
-    if (new_dir) {  // create_directories may have made date=, the table dir and tables/
+    if (created || durable_dirs.count(dir) == 0) {
       for (const auto& p : {dir.parent_path(), dir.parent_path().parent_path(), opt.data_dir}) {
         dirs_to_sync->insert(p);
       }
@@ -442,6 +476,7 @@ Status Materializer::Impl::WriteJob(const FlushJob& job) {
     auto ids = catalog->Commit(files, {}, opt.consumer, job.next_offset);
     if (!ids.ok()) s = ids.status();
     if (s.ok()) {
+      durable_dirs.insert(dirs_to_sync.begin(), dirs_to_sync.end());
       std::lock_guard lock(job_mu);
       this->job.reset();  // `job` is gone from here on
     }

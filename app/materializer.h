@@ -56,6 +56,7 @@ struct MaterializerOptions {
   std::chrono::milliseconds flush_interval{10000};
   int zstd_level = 3;
   std::string consumer = "materializer";  // name in the catalog and the log
+  // Called from the materializer's threads, one call at a time.
   std::function<void(std::string_view)> info_log;
 };
 

@@ -279,6 +279,14 @@ std::string RecordDecoder::Impl::Stage(int c, od::value v, Staged* out) {
       auto t = storage::ParseIsoDateTime(s);
       if (!t.ok()) return t.status().message();
       out->i = LocalToUtc(*t);
+      // Every row's store-local day must be a YYYY-MM-DD partition: keep a
+      // day of margin for any time zone.
+      static const int64_t kMin = (storage::DaysFromCivil(0, 1, 2)) * 86400LL * 1000000;
+      static const int64_t kMax = (storage::DaysFromCivil(9999, 12, 30)) * 86400LL * 1000000;
+      if (out->i < kMin || out->i >= kMax) {
+        return "\"" + std::string(s.substr(0, 40)) +
+               "\" is out of range; timestamps must fall between 0000-01-02 and 9999-12-30";
+      }
       return "";
     }
   }
@@ -306,7 +314,9 @@ std::string RecordDecoder::Impl::Walk(od::object obj, const PathNode& node, bool
         if (v.get_string().get(text)) return "invalid JSON string";
         if (LooksLikeTimestamp(text)) type = LogicalType::Of(TypeId::kTimestamp);
       }
-      new_fields.push_back({std::string(key), type});
+      bool repeated = false;  // a key written twice in one record is one field
+      for (const NewField& f : new_fields) repeated = repeated || f.name == key;
+      if (!repeated) new_fields.push_back({std::string(key), type});
       continue;
     }
     const PathNode& child = *found;
@@ -350,6 +360,7 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const DecoderSpec& 
     impl->inferred.push_back(col.inferred);
     std::string path = col.path.empty() ? col.field.name : col.path;
     impl->names.push_back(path);
+    if (col.unread) continue;
     PathNode* node = &impl->root;
     size_t start = 0;
     for (;;) {

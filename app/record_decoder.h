@@ -51,6 +51,9 @@ struct DecoderColumn {
   // Added by schema evolution rather than declared: an int64 column may widen
   // to float64, and a string column also takes objects and arrays (as JSON).
   bool inferred = false;
+  // Reads nothing (always NULL): a column schema evolution once added whose
+  // field a declared column now reads under another name.
+  bool unread = false;
 };
 
 struct DecoderSpec {

@@ -72,6 +72,13 @@ std::vector<PlanProblem> Plan(const MaterializedTable& table, const storage::Tab
     kept.field = f;
     kept.field.nullable = true;  // records may no longer send it
     kept.inferred = true;
+    // A declared column that now reads this field (from = "NAME", or a
+    // path inside it) takes it over; the kept column stays for the files
+    // that have it and is NULL from here on.
+    for (const DecoderColumn& c : Declared(table)) {
+      const std::string& path = c.path.empty() ? c.field.name : c.path;
+      if (path == f.name || path.rfind(f.name + ".", 0) == 0) kept.unread = true;
+    }
     cols.push_back(std::move(kept));
   }
   storage::Schema next;

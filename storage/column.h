@@ -61,8 +61,10 @@ class PodArray {
     if (size_ == capacity_) Grow(1);
     data_[size_++] = v;
   }
+  // `p` must not point into this array (growing may move it first).
   void append(const T* p, size_t n) {
     if (n == 0) return;
+    assert(p + n <= data_ || p >= data_ + capacity_);
     if (size_ + n > capacity_) Grow(n);
     std::memcpy(data_ + size_, p, n * sizeof(T));
     size_ += n;

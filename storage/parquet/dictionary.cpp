@@ -90,13 +90,13 @@ void DictionaryBuilder::BuildStrings(const Column& c, size_t begin, size_t end, 
   strings_.clear();
   index_.Reset(std::min<size_t>(end - begin, 512));
   codes_.resize(end - begin);
-  uint32_t* codes = codes_.data() - begin;  // indexed by row
+  uint32_t* codes = codes_.data();  // indexed by row - begin
   const uint8_t* valid = c.validity();
   size_t bytes = 0, seen = 0;
   size_t row = begin;
   for (; row < end; ++row) {
     if (valid != nullptr && valid[row] == 0) {
-      codes[row] = 0;
+      codes[row - begin] = 0;
       continue;
     }
     const std::string_view v = c.GetString(row);
@@ -108,7 +108,7 @@ void DictionaryBuilder::BuildStrings(const Column& c, size_t begin, size_t end, 
       idx = index_.Insert(h);
       strings_.push_back(v);
     }
-    codes[row] = static_cast<uint32_t>(idx);
+    codes[row - begin] = static_cast<uint32_t>(idx);
     ++seen;
   }
   if (!WorthIt(strings_.size(), seen)) return None(begin);
@@ -129,10 +129,10 @@ void DictionaryBuilder::BuildFixed(const Column& c, size_t begin, size_t end, si
   values->clear();
   index_.Reset(std::min<size_t>(max_entries, 512));
   codes_.resize(end - begin);
-  uint32_t* codes = codes_.data() - begin;  // indexed by row
+  uint32_t* codes = codes_.data();  // indexed by row - begin
   for (size_t row = begin; row < end; ++row) {
     if (valid != nullptr && valid[row] == 0) {
-      codes[row] = 0;
+      codes[row - begin] = 0;
       continue;
     }
     const T x = v[row];
@@ -143,7 +143,7 @@ void DictionaryBuilder::BuildFixed(const Column& c, size_t begin, size_t end, si
       idx = index_.Insert(h);
       values->push_back(x);
     }
-    codes[row] = static_cast<uint32_t>(idx);
+    codes[row - begin] = static_cast<uint32_t>(idx);
   }
   if (!WorthIt(values->size(), non_null)) return None(begin);
   end_ = end;

@@ -460,8 +460,8 @@ TEST(Materializer, TailAndFilesStayConsistentWhileFlushesRun) {
     for (int b = 0; b < 60; ++b) {
       std::vector<std::string> recs;
       for (int i = 0; i < 100; ++i) recs.push_back(Order(b * 100 + i, "2026-11-21T10:00:00Z"));
+      appended += 100;  // before: the materializer may decode them at once
       w.Append("orders", recs);
-      appended += 100;
     }
   });
   // Read until every row is visible: a row seen twice (in a just committed
@@ -472,8 +472,9 @@ TEST(Materializer, TailAndFilesStayConsistentWhileFlushesRun) {
   while (last < 6000 && std::chrono::steady_clock::now() < deadline) {
     uint64_t now = VisibleRows(w, *m);
     uint64_t limit = appended.load();  // read after: every decoded row was appended before
-    ASSERT_GE(now, last) << "a row was counted twice, or lost";
-    ASSERT_LE(now, limit) << "a row was counted twice";
+    EXPECT_GE(now, last) << "a row was counted twice, or lost";
+    EXPECT_LE(now, limit) << "a row was counted twice";
+    if (now < last || now > limit) break;
     last = now;
   }
   writer.join();
@@ -482,6 +483,64 @@ TEST(Materializer, TailAndFilesStayConsistentWhileFlushesRun) {
   EXPECT_GT(m->Stats().flushes, 3u);
   json j = w.Duck("SELECT count(*), count(DISTINCT order_id) FROM orders");
   EXPECT_EQ(j["rows"], json::array({json::array({"6000", "6000"})}));
+}
+
+}  // namespace
+}  // namespace tp::app
+
+namespace tp::app {
+namespace {
+
+// Found in review: each of these used to stall the pipeline on one record
+// (retried forever) or add columns SQL cannot tell apart.
+TEST(Materializer, OddRecordsAreRejectedOrAcceptedButNeverStallThePipeline) {
+  World w;
+  auto m = w.Open();
+  const std::string head = R"({"order_id":"o1","total":1,"purchased_at":"2026-11-21T10:00:00Z",)";
+  w.Append("orders", {head + R"("x":1,"x":2})",                         // a key written twice
+                      head + R"("Foo":1,"foo":2})",                     // new keys differing in case
+                      R"({"order_id":"o3","total":1,"purchased_at":"0000-01-01T00:30:00+01:00"})",
+                      R"({"order_id":"o4","total":1,"purchased_at":"9999-12-31T23:30:00-01:00"})",
+                      R"({"order_id":"o5","total":1,"purchased_at":"2026-11-21T11:00:00Z"})"});
+  ASSERT_TRUE(m->Poll(true).ok());
+  auto stats = m->Stats();
+  EXPECT_EQ(stats.next_offset, 5u) << "nothing stalls";
+  EXPECT_EQ(stats.rows_written, 2u);
+  json r = Rejected(w);
+  ASSERT_EQ(r.size(), 3u) << r.dump();
+  EXPECT_EQ(r[0][1], "foo");
+  EXPECT_NE(r[0][2].get<std::string>().find("only in case"), std::string::npos) << r.dump();
+  EXPECT_NE(r[1][2].get<std::string>().find("out of range"), std::string::npos) << r.dump();
+  EXPECT_NE(r[2][2].get<std::string>().find("out of range"), std::string::npos) << r.dump();
+  auto t = w.catalog->Table("orders");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->schema.fields.size(), 5u);  // + x, once
+}
+
+// A field schema evolution added can later be declared under another name
+// (from = "the field"): the old column stays for the old files, NULL after.
+TEST(Materializer, ADeclaredColumnCanTakeOverAnEvolvedField) {
+  World w;
+  {
+    auto m = w.Open();
+    w.Append("orders", {R"({"order_id":"o1","total":1,"purchased_at":"2026-11-20T10:00:00Z","amount_cents":150})"});
+    ASSERT_TRUE(m->Poll(true).ok());
+  }
+  MaterializedTable t = Orders();
+  t.schema.fields.push_back({"amount", LogicalType::Decimal(12, 2), true});
+  t.paths = {"", "", "", "", "amount_cents"};
+  auto m = w.Open("UTC", t);
+  ASSERT_TRUE(m);
+  w.Append("orders", {R"({"order_id":"o2","total":1,"purchased_at":"2026-11-21T10:00:00Z","amount_cents":250})",
+                      R"({"order_id":"o3","total":1,"purchased_at":"2026-11-21T10:00:00Z","amount":3})"});
+  ASSERT_TRUE(m->Poll(true).ok());
+  json j = w.Duck("SELECT order_id, amount_cents, amount::VARCHAR FROM orders ORDER BY order_id");
+  EXPECT_EQ(j["rows"], (json{{"o1", "150", nullptr}, {"o2", nullptr, "250.00"}}));
+  json r = Rejected(w);  // "amount" itself is not what column amount reads
+  ASSERT_EQ(r.size(), 1u) << r.dump();
+  EXPECT_EQ(r[0][1], "amount");
+  EXPECT_NE(r[0][2].get<std::string>().find("reads \"amount_cents\" instead"), std::string::npos)
+      << r.dump();
 }
 
 }  // namespace
