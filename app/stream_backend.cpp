@@ -297,11 +297,15 @@ std::string StreamBackend::TablesJson() const {
     if (auto c = counters_.find(name); c != counters_.end()) {
       entry["ingested_records"] = c->second->records.load();
     }
-    // Rows decoded but not in files yet: queryable, and written at the next flush.
+    // Rows decoded but not in files yet: queryable, and written at the next
+    // flush. The table's file totals are re-read under the same lock, so a
+    // flush committing meanwhile cannot make rows + tail_rows miss a row.
     uint64_t tail_rows = 0;
-    if (materializer) {
+    storage::Catalog* catalog = catalog_.load();
+    if (materializer && catalog) {
       (void)materializer->ReadTail(name, [&](const std::vector<TailChunk>& chunks) {
         for (const TailChunk& ch : chunks) tail_rows += ch.row_day->size();
+        if (auto stats = catalog->Days(name); stats.ok()) days_of[name] = std::move(*stats);
       });
     }
     uint64_t rows = 0, files = 0, bytes = 0, raw = 0;
