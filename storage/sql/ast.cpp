@@ -221,7 +221,7 @@ std::string ToSql(const Expr& expr) {
       return out;
     }
     case ExprKind::kInterval:
-      return "INTERVAL " + QuoteString(static_cast<const Interval&>(expr).text);
+      return "INTERVAL " + QuoteString(static_cast<const IntervalLiteral&>(expr).text);
     case ExprKind::kExtract: {
       const auto& e = static_cast<const Extract&>(expr);
       return "EXTRACT(" + QuoteIdentifier(e.field) + " FROM " + ToSql(*e.operand) + ")";

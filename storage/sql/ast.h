@@ -191,8 +191,8 @@ struct FunctionCall : Expr {
 };
 
 // INTERVAL '3 days'
-struct Interval : Expr {
-  explicit Interval(size_t pos) : Expr(ExprKind::kInterval, pos) {}
+struct IntervalLiteral : Expr {
+  explicit IntervalLiteral(size_t pos) : Expr(ExprKind::kInterval, pos) {}
   std::string text;
 };
 

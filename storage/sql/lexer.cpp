@@ -26,13 +26,22 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c) || c == '$'; }
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-Status Fail(ParseError* error, std::string message, size_t position) {
-  message += " (position " + std::to_string(position) + ")";
+Status Fail(std::string_view sql, ParseError* error, std::string message, size_t position) {
+  message += " (position " + std::to_string(CharacterPosition(sql, position)) + ")";
   if (error != nullptr) *error = ParseError{message, position};
   return Status::InvalidArgument(std::move(message));
 }
 
 }  // namespace
+
+size_t CharacterPosition(std::string_view sql, size_t byte_offset) {
+  size_t chars = 1;
+  for (size_t i = 0; i < byte_offset && i < sql.size(); ++i) {
+    if ((static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80) ++chars;
+  }
+  // Continuation bytes at the offset itself belong to the character before.
+  return chars;
+}
 
 bool IsReservedKeyword(std::string_view word) {
   return std::find(std::begin(kReserved), std::end(kReserved), word) != std::end(kReserved);
@@ -52,7 +61,7 @@ Result<std::vector<Token>> Tokenize(std::string_view sql, ParseError* error) {
         while (i < n && sql[i] != '\n') ++i;
       } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
         size_t end = sql.find("*/", i + 2);
-        if (end == std::string_view::npos) return Fail(error, "unterminated /* comment", i);
+        if (end == std::string_view::npos) return Fail(sql, error, "unterminated /* comment", i);
         i = end + 2;
       } else {
         break;
@@ -75,7 +84,7 @@ Result<std::vector<Token>> Tokenize(std::string_view sql, ParseError* error) {
       size_t start = i++;
       while (true) {
         if (i >= n) {
-          return Fail(error,
+          return Fail(sql, error,
                       is_string ? "unterminated string literal" : "unterminated quoted identifier",
                       start);
         }
@@ -91,7 +100,7 @@ Result<std::vector<Token>> Tokenize(std::string_view sql, ParseError* error) {
         token.text.push_back(sql[i++]);
       }
       if (!is_string && token.text.empty())
-        return Fail(error, "zero-length quoted identifier", start);
+        return Fail(sql, error, "zero-length quoted identifier", start);
       token.type = is_string ? TokenType::kString : TokenType::kQuotedIdentifier;
       token.length = i - start;
     } else if (IsDigit(c) || (c == '.' && i + 1 < n && IsDigit(sql[i + 1]))) {
@@ -108,7 +117,7 @@ Result<std::vector<Token>> Tokenize(std::string_view sql, ParseError* error) {
         ++i;
         if (i < n && (sql[i] == '+' || sql[i] == '-')) ++i;
         if (i >= n || !IsDigit(sql[i])) {
-          return Fail(error,
+          return Fail(sql, error,
                       "bad number \"" + std::string(sql.substr(start, i - start)) +
                           "\": exponent has no digits",
                       start);
@@ -118,7 +127,7 @@ Result<std::vector<Token>> Tokenize(std::string_view sql, ParseError* error) {
       if (i < n && (IsIdentChar(sql[i]) || sql[i] == '.')) {
         size_t end = i;
         while (end < n && (IsIdentChar(sql[end]) || sql[end] == '.')) ++end;
-        return Fail(error, "bad number \"" + std::string(sql.substr(start, end - start)) + "\"",
+        return Fail(sql, error, "bad number \"" + std::string(sql.substr(start, end - start)) + "\"",
                     start);
       }
       token.text = std::string(sql.substr(start, i - start));
@@ -133,7 +142,7 @@ Result<std::vector<Token>> Tokenize(std::string_view sql, ParseError* error) {
       } else if (std::string_view("+-*/%=<>(),.;").find(c) != std::string_view::npos) {
         token.text = std::string(1, c);
       } else {
-        return Fail(error,
+        return Fail(sql, error,
                     "syntax error at or near \"" + std::string(1, c) + "\": unexpected character",
                     i);
       }

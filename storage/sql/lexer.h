@@ -40,6 +40,10 @@ struct Token {
   size_t length = 0;    // bytes in the source, quotes included
 };
 
+// 1-based character (UTF-8 code point) position of a byte offset: what
+// error messages and the HTTP API report (PostgreSQL's convention).
+size_t CharacterPosition(std::string_view sql, size_t byte_offset);
+
 // True for words that cannot be used as unquoted column, table or alias names.
 bool IsReservedKeyword(std::string_view word);
 

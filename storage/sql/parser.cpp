@@ -80,7 +80,8 @@ class Parser {
       message =
           "syntax error at or near \"" + std::string(sql_.substr(t.position, t.length)) + "\"";
     }
-    message += " (position " + std::to_string(t.position) + "): expected " + expected;
+    message += " (position " + std::to_string(CharacterPosition(sql_, t.position)) +
+               "): expected " + expected;
     error_ = ParseError{std::move(message), t.position};
   }
   bool ExpectWord(std::string_view word, std::string expected = "") {
@@ -598,7 +599,7 @@ class Parser {
       return extract;
     }
     if (w == "interval") {
-      auto interval = std::make_unique<Interval>(Next().position);
+      auto interval = std::make_unique<IntervalLiteral>(Next().position);
       if (Peek().type != TokenType::kString) {
         Fail("a quoted interval such as '1 day'");
         return nullptr;

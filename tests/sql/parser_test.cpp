@@ -193,7 +193,7 @@ TEST(SqlParserTest, LexerErrors) {
   ParseError e = Error("SELECT 'abc FROM t");
   EXPECT_EQ(e.position, 7u);
   EXPECT_NE(e.message.find("unterminated string literal"), std::string::npos) << e.message;
-  EXPECT_NE(e.message.find("position 7"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("position 8"), std::string::npos) << e.message;
 
   e = Error("SELECT \"abc");
   EXPECT_EQ(e.position, 7u);
@@ -221,30 +221,30 @@ TEST(SqlParserTest, LexerErrors) {
 TEST(SqlParserTest, ParserErrors) {
   ParseError e = Error("SELECT a AS x FORM t");
   EXPECT_EQ(e.message,
-            "syntax error at or near \"FORM\" (position 14): "
+            "syntax error at or near \"FORM\" (position 15): "
             "expected FROM, WHERE, GROUP BY, ORDER BY, LIMIT or end of query");
   EXPECT_EQ(e.position, 14u);
 
   e = Error("SELECT a FROM WHERE x = 1");
   EXPECT_EQ(e.message,
-            "syntax error at or near \"WHERE\" (position 14): expected table name or subquery");
+            "syntax error at or near \"WHERE\" (position 15): expected table name or subquery");
 
   e = Error("SELECT a FROM");
   EXPECT_EQ(e.message,
-            "syntax error at end of query (position 13): expected table name or subquery");
+            "syntax error at end of query (position 14): expected table name or subquery");
 
   e = Error("SELECT a FROM t WHERE x = 1 GRUOP BY a");
   EXPECT_EQ(e.message,
-            "syntax error at or near \"GRUOP\" (position 28): "
+            "syntax error at or near \"GRUOP\" (position 29): "
             "expected GROUP BY, ORDER BY, LIMIT or end of query");
 
   e = Error("SELECT 1 +");
-  EXPECT_EQ(e.message, "syntax error at end of query (position 10): expected expression");
+  EXPECT_EQ(e.message, "syntax error at end of query (position 11): expected expression");
   e = Error("SELECT (1 + 2");
   EXPECT_EQ(e.position, 13u);
   EXPECT_NE(e.message.find("expected an operator or )"), std::string::npos) << e.message;
   e = Error("SELECT FROM t");
-  EXPECT_EQ(e.message, "syntax error at or near \"FROM\" (position 7): expected expression");
+  EXPECT_EQ(e.message, "syntax error at or near \"FROM\" (position 8): expected expression");
   e = Error("SELECT a FROM t UNION SELECT b FROM u");
   EXPECT_EQ(e.position, 22u);
   EXPECT_NE(e.message.find("only UNION ALL"), std::string::npos);
@@ -259,7 +259,7 @@ TEST(SqlParserTest, ParserErrors) {
   e = Error("SELECT a FROM t LIMIT 1 OFFSET 2 LIMIT 3");
   EXPECT_EQ(e.position, 33u);
   e = Error("UPDATE t SET a = 1");
-  EXPECT_EQ(e.message, "syntax error at or near \"UPDATE\" (position 0): expected SELECT");
+  EXPECT_EQ(e.message, "syntax error at or near \"UPDATE\" (position 1): expected SELECT");
   e = Error("SELECT a FROM t JOIN u");
   EXPECT_NE(e.message.find("expected ON"), std::string::npos) << e.message;
 }
@@ -286,12 +286,12 @@ TEST(SqlParserTest, EveryPrefixParsesOrFailsInBounds) {
 
 TEST(SqlParserTest, ErrorsInsideSubqueriesPointIntoThem) {
   ParseError e = Error("WITH c AS (SELECT a FROM t WHERE) SELECT * FROM c");
-  EXPECT_EQ(e.message, "syntax error at or near \")\" (position 32): expected expression");
+  EXPECT_EQ(e.message, "syntax error at or near \")\" (position 33): expected expression");
   e = Error("SELECT * FROM (SELECT a FROM t x y) s");
   EXPECT_EQ(e.position, 33u);
   EXPECT_NE(e.message.find("or )"), std::string::npos) << e.message;
   e = Error("SELECT f(a b)");
-  EXPECT_EQ(e.message, "syntax error at or near \"b\" (position 11): expected , or )");
+  EXPECT_EQ(e.message, "syntax error at or near \"b\" (position 12): expected , or )");
 }
 
 TEST(SqlLexerTest, TokensCarryOffsets) {

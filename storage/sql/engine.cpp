@@ -1,0 +1,337 @@
+// QueryEngine: parse, bind, snapshot, execute. See engine.h.
+#include "storage/sql/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <utility>
+
+#include "storage/sql/binder.h"
+#include "storage/sql/executor.h"
+#include "storage/sql/parser.h"
+#include "storage/sql/suggest.h"
+#include "storage/sql/time_zone.h"
+#include "storage/value_parse.h"
+
+namespace tp::storage::sql {
+
+std::string FormatValue(const Vector& v, size_t row, const TimeZone& zone,
+                        std::string_view null_text) {
+  if (v.IsNull(row)) return std::string(null_text);
+  if (v.type().id == SqlTypeId::kTimestamp) {
+    const int64_t us = v.data<int64_t>()[row];
+    return FormatTimestamp(us, zone.OffsetAt(us));
+  }
+  return v.GetValue(row).ToString();
+}
+
+struct QueryEngine::Impl {
+  EngineOptions options;
+  std::unique_ptr<TimeZone> zone;
+  int threads = 1;
+};
+
+QueryEngine::QueryEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+QueryEngine::~QueryEngine() = default;
+const TimeZone& QueryEngine::zone() const { return *impl_->zone; }
+const EngineOptions& QueryEngine::options() const { return impl_->options; }
+
+Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(EngineOptions options) {
+  if (options.catalog == nullptr) return Status::InvalidArgument("QueryEngine needs a catalog");
+  auto zone = TimeZone::Make(options.timezone);
+  if (!zone.ok()) return zone.status();
+  auto impl = std::make_unique<Impl>();
+  impl->zone = std::move(*zone);
+  impl->threads = options.threads > 0
+                      ? options.threads
+                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  impl->options = std::move(options);
+  return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(impl)));
+}
+
+namespace {
+
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+
+SqlType Ts() { return SqlType::Of(SqlTypeId::kTimestamp); }
+
+Field F(std::string name, LogicalType type) { return Field{std::move(name), type, true}; }
+
+// The system tables: tillpipe.tables, columns, partitions, files.
+std::optional<TableInfo> SystemTable(const std::string& name, Catalog* catalog) {
+  TableInfo info;
+  info.name = "tillpipe." + name;
+  info.system = true;
+  const LogicalType s = LogicalType::Of(TypeId::kString), i64 = LogicalType::Of(TypeId::kInt64),
+                    i32 = LogicalType::Of(TypeId::kInt32), d = LogicalType::Of(TypeId::kDate),
+                    ts = LogicalType::Of(TypeId::kTimestamp), b = LogicalType::Of(TypeId::kBool);
+  auto tables = catalog->Tables();
+  if (!tables.ok()) return std::nullopt;
+  auto day_value = [](const std::string& day) {
+    auto r = ParseDate(day);
+    return r.ok() ? Value::Date(*r) : Value::Null(SqlType::Of(SqlTypeId::kDate));
+  };
+  if (name == "tables") {
+    info.schema.fields = {F("table_name", s), F("time_column", s), F("schema_version", i32),
+                          F("columns", i32), F("rows", i64), F("files", i64), F("bytes", i64),
+                          F("days", i64), F("min_time", ts), F("max_time", ts)};
+    auto days = catalog->Days();
+    for (const auto& t : *tables) {
+      int64_t rows = 0, files = 0, bytes = 0, n = 0;
+      int64_t lo = INT64_MAX, hi = INT64_MIN;
+      if (days.ok()) {
+        for (const auto& ds : *days) {
+          if (ds.table != t.name) continue;
+          rows += static_cast<int64_t>(ds.rows);
+          files += static_cast<int64_t>(ds.files);
+          bytes += static_cast<int64_t>(ds.bytes);
+          ++n;
+          lo = std::min(lo, ds.min_time_us);
+          hi = std::max(hi, ds.max_time_us);
+        }
+      }
+      info.rows.push_back({Value::String(t.name), Value::String(t.time_column),
+                           Value::Int32(t.schema_version),
+                           Value::Int32(static_cast<int32_t>(t.schema.fields.size())),
+                           Value::Int64(rows), Value::Int64(files), Value::Int64(bytes),
+                           Value::Int64(n), n ? Value::Timestamp(lo) : Value::Null(Ts()),
+                           n ? Value::Timestamp(hi) : Value::Null(Ts())});
+    }
+  } else if (name == "columns") {
+    info.schema.fields = {F("table_name", s), F("column_name", s), F("ordinal", i32),
+                          F("type", s), F("nullable", b), F("is_time_column", b)};
+    for (const auto& t : *tables) {
+      for (size_t c = 0; c < t.schema.fields.size(); ++c) {
+        const Field& f = t.schema.fields[c];
+        info.rows.push_back({Value::String(t.name), Value::String(f.name),
+                             Value::Int32(static_cast<int32_t>(c + 1)),
+                             Value::String(SqlType::FromStorage(f.type).ToString()),
+                             Value::Bool(f.nullable), Value::Bool(f.name == t.time_column)});
+      }
+    }
+  } else if (name == "partitions") {
+    info.schema.fields = {F("table_name", s), F("day", d),      F("rows", i64),
+                          F("files", i64),    F("bytes", i64),  F("raw_bytes", i64),
+                          F("min_time", ts),  F("max_time", ts)};
+    auto days = catalog->Days();
+    if (!days.ok()) return std::nullopt;
+    for (const auto& ds : *days) {
+      info.rows.push_back({Value::String(ds.table), day_value(ds.day),
+                           Value::Int64(static_cast<int64_t>(ds.rows)),
+                           Value::Int64(static_cast<int64_t>(ds.files)),
+                           Value::Int64(static_cast<int64_t>(ds.bytes)),
+                           Value::Int64(static_cast<int64_t>(ds.raw_bytes)),
+                           Value::Timestamp(ds.min_time_us), Value::Timestamp(ds.max_time_us)});
+    }
+  } else if (name == "files") {
+    info.schema.fields = {F("table_name", s), F("day", d),        F("path", s),
+                          F("rows", i64),     F("bytes", i64),    F("raw_bytes", i64),
+                          F("min_time", ts),  F("max_time", ts),  F("schema_version", i32),
+                          F("created_at", ts)};
+    auto files = catalog->Files();
+    if (!files.ok()) return std::nullopt;
+    for (const auto& f : *files) {
+      info.rows.push_back({Value::String(f.table), day_value(f.day), Value::String(f.path),
+                           Value::Int64(static_cast<int64_t>(f.rows)),
+                           Value::Int64(static_cast<int64_t>(f.bytes)),
+                           Value::Int64(static_cast<int64_t>(f.raw_bytes)),
+                           Value::Timestamp(f.min_time_us), Value::Timestamp(f.max_time_us),
+                           Value::Int32(f.schema_version), Value::Timestamp(f.created_us)});
+    }
+  } else {
+    return std::nullopt;
+  }
+  return info;
+}
+
+const char* const kSystemTables[] = {"tables", "columns", "partitions", "files"};
+
+// Copies the tail rows whose day is in [from_day, to_day] into `out`, as
+// chunks of the scan's columns and types.
+Status CopyTail(const std::vector<TailPart>& parts, const PlanNode& scan, int32_t from_day,
+                int32_t to_day, const EvalContext& ctx, std::vector<Chunk>* out) {
+  (void)ctx;
+  for (const TailPart& part : parts) {
+    const size_t rows = part.row_day->size();
+    std::vector<uint32_t> sel;
+    for (size_t r = 0; r < rows; ++r) {
+      const int32_t day = (*part.row_day)[r];
+      if (day >= from_day && day <= to_day) sel.push_back(static_cast<uint32_t>(r));
+    }
+    if (sel.empty()) continue;
+    Chunk chunk;
+    chunk.size = sel.size();
+    chunk.columns.resize(scan.types.size());
+    for (size_t c = 0; c < scan.types.size(); ++c) {
+      Vector& v = chunk.columns[c];
+      const int field = part.schema->Find(scan.names[c]);
+      if (field < 0) {
+        v.Reset(scan.types[c], sel.size());
+        v.SetAllNull();
+        continue;
+      }
+      const Column& col = (*part.columns)[static_cast<size_t>(field)];
+      const SqlType type = SqlType::FromStorage(col.type());
+      Vector copy(type, sel.size());
+      if (type.id == SqlTypeId::kString) {
+        auto* views = copy.data<std::string_view>();
+        for (size_t i = 0; i < sel.size(); ++i) views[i] = copy.AddString(col.GetString(sel[i]));
+      } else {
+        const size_t w = Column::FixedWidth(col.type().id);
+        const char* src = col.data<char>();
+        uint8_t* dst = copy.data<uint8_t>();
+        for (size_t i = 0; i < sel.size(); ++i) std::memcpy(dst + i * w, src + sel[i] * w, w);
+      }
+      if (col.validity() != nullptr) {
+        for (size_t i = 0; i < sel.size(); ++i) {
+          if (col.IsNull(sel[i])) copy.SetNull(i);
+        }
+      }
+      if (type == scan.types[c]) {
+        v = std::move(copy);
+      } else {
+        return Status::InvalidArgument("column " + scan.names[c] + " of table " + scan.table +
+                                       " changed type while the query started; run it again");
+      }
+    }
+    out->push_back(std::move(chunk));
+  }
+  return Status::OK();
+}
+
+void CollectScans(PlanNode* node, std::vector<PlanNode*>* scans) {
+  if (node->kind == PlanKind::kScan && !node->system_table) scans->push_back(node);
+  for (auto& c : node->children) CollectScans(c.get(), scans);
+}
+
+}  // namespace
+
+Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions& options,
+                                       QueryError* error) {
+  const auto started = std::chrono::steady_clock::now();
+  const EngineOptions& eo = impl_->options;
+  EvalContext eval;
+  eval.zone = impl_->zone.get();
+  eval.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+
+  ParseError perr;
+  auto statement = Parse(sql, &perr);
+  if (!statement.ok()) {
+    if (error != nullptr) *error = QueryError{perr.message, perr.position};
+    return statement.status();
+  }
+
+  auto tables = eo.catalog->Tables();
+  if (!tables.ok()) return tables.status();
+  TableLookup lookup;
+  lookup.find = [&](const std::vector<std::string>& names) -> std::optional<TableInfo> {
+    if (names.size() == 2 && EqualsIgnoreCase(names[0], "tillpipe")) {
+      return SystemTable(names[1], eo.catalog);
+    }
+    if (names.size() != 1) return std::nullopt;
+    for (const auto& t : *tables) {
+      if (EqualsIgnoreCase(t.name, names[0])) {
+        return TableInfo{t.name, t.schema, t.time_column, false, {}};
+      }
+    }
+    return std::nullopt;
+  };
+  lookup.names = [&] {
+    std::vector<std::string> names;
+    for (const auto& t : *tables) names.push_back(t.name);
+    for (const char* s : kSystemTables) names.push_back(std::string("tillpipe.") + s);
+    return names;
+  };
+  auto plan = Bind(sql, **statement, lookup, eval, error);
+  if (!plan.ok()) return plan.status();
+
+  // The snapshot: per scan, the live files of its days plus the tail.
+  std::vector<PlanNode*> scans;
+  CollectScans(plan->get(), &scans);
+  std::map<const PlanNode*, TableData> data;
+  for (PlanNode* scan : scans) {
+    TableData& td = data[scan];
+    const TimeRange& range = scan->time_range;
+    if (range.empty()) continue;  // the WHERE clause rules out every row
+    const bool date_column = !scan->time_column.empty() &&
+                             scan->table_schema.fields[static_cast<size_t>(
+                                 scan->table_schema.Find(scan->time_column))].type.id == TypeId::kDate;
+    auto local_day = [&](int64_t us) -> int32_t {
+      if (date_column) return static_cast<int32_t>(FloorDiv(us, kMicrosPerDay));
+      return static_cast<int32_t>(FloorDiv(impl_->zone->ToLocal(us), kMicrosPerDay));
+    };
+    const int32_t from_day = range.min_us == INT64_MIN ? INT32_MIN : local_day(range.min_us);
+    const int32_t to_day = range.max_us == INT64_MAX ? INT32_MAX : local_day(range.max_us);
+    const std::string from = from_day == INT32_MIN ? "" : FormatDate(from_day);
+    const std::string to = to_day == INT32_MAX ? "" : FormatDate(to_day);
+    Status listed;
+    auto list_files = [&] {
+      if (eo.snapshots != nullptr) {
+        auto snap = eo.snapshots->Acquire(scan->table, from, to);
+        if (!snap.ok()) {
+          listed = snap.status();
+          return;
+        }
+        td.files = snap->files();
+        td.pin = std::move(*snap);
+      } else {
+        auto files = eo.catalog->Files(scan->table, from, to);
+        if (!files.ok()) {
+          listed = files.status();
+          return;
+        }
+        td.files = std::move(*files);
+      }
+    };
+    if (eo.tail != nullptr) {
+      Status copied;
+      Status s = eo.tail->ReadTail(scan->table, [&](const std::vector<TailPart>& parts) {
+        list_files();
+        copied = CopyTail(parts, *scan, from_day, to_day, eval, &td.tail);
+      });
+      if (s.code() == Status::Code::kNotFound) {
+        list_files();  // a table the materializer does not fill (any more)
+      } else if (!s.ok()) {
+        return s;
+      }
+      if (!copied.ok()) return copied;
+    } else {
+      list_files();
+    }
+    if (!listed.ok()) return listed;
+  }
+
+  QueryLimits limits = options.limits ? *options.limits : eo.limits;
+  QueryContext ctx(eval, limits, options.cancel, impl_->threads, eo.data_dir);
+  auto chunks = Execute(plan->get(), &ctx, &data);
+  if (!chunks.ok()) {
+    if (error != nullptr) *error = QueryError{chunks.status().message(), std::nullopt};
+    return chunks.status();
+  }
+  QueryResult result;
+  for (size_t c = 0; c < (*plan)->types.size(); ++c) {
+    result.columns.push_back(ResultColumn{(*plan)->names[c], (*plan)->types[c]});
+  }
+  result.chunks = std::move(*chunks);
+  for (const auto& c : result.chunks) result.rows += c.size;
+  result.timezone = impl_->zone->name();
+  QueryStats& st = result.stats;
+  st.rows_scanned = ctx.rows_scanned;
+  st.bytes_scanned = ctx.bytes_scanned;
+  st.files_scanned = ctx.files_scanned;
+  st.files_skipped = ctx.files_skipped;
+  st.row_groups_scanned = ctx.row_groups_scanned;
+  st.row_groups_skipped = ctx.row_groups_skipped;
+  st.tail_rows = ctx.tail_rows;
+  st.rows_returned = result.rows;
+  st.peak_memory_bytes = ctx.peak_memory();
+  st.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            started)
+                      .count();
+  return result;
+}
+
+}  // namespace tp::storage::sql
