@@ -36,6 +36,17 @@ int RunSimulate(const SimulateCommand& cmd);
 
 int RunCheck(const std::string& data_dir);
 
+struct QueryCommand {
+  std::string sql;                         // "" or "-" = read from standard input
+  std::optional<std::string> config_file;  // timezone, data_dir, [query] limits
+  std::optional<std::string> data_dir;     // a stopped server's data directory
+  std::optional<std::string> url;          // a running server
+  std::optional<std::string> format;       // table | csv | json; default: table on a terminal, else csv
+};
+// Exit 0 with the rows on stdout; 1 with the error (and the SQL line with a
+// caret under its position) on stderr.
+int RunQuery(const QueryCommand& cmd);
+
 // Parses "120/min", "2/s", "7200/h" into records per minute.
 std::optional<double> ParseRate(std::string_view text);
 // Parses "2026-11-22T10:00:00Z" (UTC, optional fraction) into micros.

@@ -52,8 +52,8 @@ namespace {
 
 using Section = std::pair<std::string, std::vector<std::string>>;
 
-const std::vector<std::string> kRootKeys = {"data_dir", "timezone", "http",   "auth",
-                                            "stream",   "storage",  "tables"};
+const std::vector<std::string> kRootKeys = {"data_dir", "timezone", "http",  "auth",
+                                            "stream",   "storage",  "query", "tables"};
 const std::vector<Section> kSections = {
     {"http", {"listen", "max_body"}},
     {"auth", {"ingest_tokens"}},
@@ -61,6 +61,7 @@ const std::vector<Section> kSections = {
      {"fsync", "fsync_interval", "segment_size", "retention", "min_free", "idempotency_window"}},
     {"storage",
      {"flush_rows", "flush_interval", "zstd_level", "compact_interval", "compact_min_files"}},
+    {"query", {"memory_limit", "timeout"}},
 };
 const std::vector<std::string> kTableKeys = {"time", "columns", "on_new_fields", "retention"};
 const std::vector<std::string> kColumnKeys = {"type", "nullable", "from", "default"};
@@ -136,7 +137,8 @@ class Loader {
         LoadDataDir(*node);
       } else if (k == "timezone") {
         LoadTimezone(*node);
-      } else if (k == "http" || k == "auth" || k == "stream" || k == "storage") {
+      } else if (k == "http" || k == "auth" || k == "stream" || k == "storage" ||
+                 k == "query") {
         LoadSection(k, *node);
       } else if (k == "tables") {
         LoadTables(*node);
@@ -281,6 +283,15 @@ class Loader {
         }
       } else if (path == "storage.compact_min_files") {
         LoadInteger(*value, path, 2, 100000, config_.storage.compact_min_files);
+      } else if (path == "query.memory_limit") {
+        LoadSize(*value, path, 0, 1ull << 40, "0 (unlimited) or up to 1TiB",
+                 config_.query.memory_limit);
+        if (auto m = config_.query.memory_limit; m > 0 && m < (1ull << 20)) {
+          Error(*value, path + ": at least \"1MiB\" (or 0 for no limit)");
+        }
+      } else if (path == "query.timeout") {
+        LoadDuration(*value, path, std::chrono::milliseconds(0), std::chrono::hours(24),
+                     "0 (no limit) or up to 24h", config_.query.timeout);
       }
     }
   }

@@ -87,6 +87,13 @@ struct Config {
     uint64_t compact_min_files = 8;
   } storage;
 
+  struct Query {
+    // Memory one SQL query may use (its hash tables, sorts and results); 0 = unlimited.
+    uint64_t memory_limit = 256ull << 20;
+    // A query running longer is stopped; 0 = no limit.
+    std::chrono::milliseconds timeout{60000};
+  } query;
+
   std::vector<TableSpec> tables;
 
   const TableSpec* FindTable(std::string_view name) const;

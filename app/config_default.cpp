@@ -70,6 +70,13 @@ zstd_level = 3
 compact_interval = "1m"
 compact_min_files = 8
 
+[query]
+# Memory one SQL query may use for its hash tables, sorts and result; a query
+# that needs more stops with an error ("0" = no limit).
+memory_limit = "256MiB"
+# A query running longer than this is stopped ("0" = no limit).
+timeout = "60s"
+
 # Tables. Each [tables.NAME] has a time column (a timestamp or date column;
 # it picks the day partition) and its columns in order. A column is a type,
 # or { type = "...", nullable = true } when it may be missing or null; add

@@ -39,6 +39,25 @@ Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::filesystem:
   return std::unique_ptr<DataDirLock>(new DataDirLock(fd));
 }
 
+Result<std::unique_ptr<DataDirLock>> DataDirLock::AcquireShared(const std::filesystem::path& dir) {
+  std::string path = (dir / "LOCK").string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::unique_ptr<DataDirLock>();
+    return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    char buf[32] = {};
+    ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+    std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    ::close(fd);
+    return Status::Busy("data directory " + dir.string() + " is in use by a running tillpipe" +
+                        (holder.empty() ? "" : " (pid " + holder + ")"));
+  }
+  return std::unique_ptr<DataDirLock>(new DataDirLock(fd));
+}
+
 DataDirLock::~DataDirLock() { ::close(fd_); }
 
 }  // namespace tp::app

@@ -48,6 +48,23 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--token", sim.token, "Ingest token (default: $TILLPIPE_TOKEN)");
   sim_cmd->add_flag("-q,--quiet", sim.quiet, "No progress on stderr");
 
+  QueryCommand query;
+  auto* query_cmd = app.add_subcommand(
+      "query",
+      "Run a SQL SELECT on the tables: of a running server (--url), or read-only on the data "
+      "directory of a stopped one (--data-dir; default: the config's data_dir)");
+  query_cmd->add_option("sql", query.sql, "The query; - or nothing: read it from standard input");
+  query_cmd->add_option("-c,--config", query.config_file,
+                        "TOML config file: time zone, data_dir and [query] limits (default: the "
+                        "embedded default config)");
+  auto* query_dir = query_cmd->add_option("--data-dir", query.data_dir,
+                                          "Data directory of a stopped server (overrides data_dir)");
+  auto* query_url = query_cmd->add_option("--url", query.url, "Query a running server, e.g. http://127.0.0.1:8080");
+  query_dir->excludes(query_url);
+  query_cmd->add_option("--format", query.format,
+                        "table, csv or json (default: table on a terminal, else csv)")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+
   std::string check_dir = "./tillpipe-data";
   auto* check_cmd = app.add_subcommand("check", "Verify a data directory (stream segments, checksums, offsets); exit 0 or 1");
   check_cmd->add_option("--data-dir", check_dir, "Data directory")->capture_default_str();
@@ -71,6 +88,7 @@ int main(int argc, char** argv) {
     }
     return RunSimulate(sim);
   }
+  if (*query_cmd) return RunQuery(query);
   if (*check_cmd) return RunCheck(check_dir);
   if (*version_cmd) {
     std::cout << "tillpipe " TILLPIPE_VERSION "\n";

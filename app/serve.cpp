@@ -11,6 +11,7 @@
 #include "app/config.h"
 #include "app/data_dir_lock.h"
 #include "app/materializer.h"
+#include "app/query_service.h"
 #include "app/table_schema.h"
 #include "app/stream_backend.h"
 #include "storage/catalog.h"
@@ -156,9 +157,19 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   (*compaction)->Start();
+  // SQL over the pinned files and the materializer's tail.
+  auto queries = QueryService::Open(config, catalog->get(), &snapshots, materializer->get());
+  if (!queries.ok()) {
+    Say("cannot start the SQL engine: " + queries.status().message());
+    (*compaction)->Stop();
+    (void)(*materializer)->Stop();
+    (*server)->Stop();
+    return 1;
+  }
   backend.Attach(log->get());
   backend.AttachTables(materializer->get(), catalog->get());
   backend.AttachCompaction(compaction->get());
+  backend.AttachQueries(queries->get());
   sd_notify(0, "READY=1");
 
   for (;;) {

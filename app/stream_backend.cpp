@@ -6,6 +6,7 @@
 
 #include "app/compaction_service.h"
 #include "app/materializer.h"
+#include "app/query_service.h"
 
 namespace tp::app {
 
@@ -36,7 +37,9 @@ void StreamBackend::AttachTables(const Materializer* materializer, storage::Cata
 void StreamBackend::AttachCompaction(const CompactionService* compaction) {
   compaction_.store(compaction);
 }
+void StreamBackend::AttachQueries(QueryService* queries) { queries_.store(queries); }
 void StreamBackend::Detach() {
+  queries_.store(nullptr);
   log_.store(nullptr);
   materializer_.store(nullptr);
   catalog_.store(nullptr);
@@ -115,6 +118,20 @@ void StreamBackend::Ingest(const web::IngestCall& call,
     }
     done(std::move(a));
   });
+}
+
+web::QueryAnswer StreamBackend::Query(std::string_view sql, bool csv,
+                                     const std::atomic<bool>* cancel) {
+  QueryService* queries = queries_.load();
+  if (queries == nullptr) {
+    web::QueryAnswer a;
+    a.status = 503;
+    a.retry_after_s = 1;
+    a.body = json{{"error", "not ready: the tables are still being opened; retry shortly"}}.dump() +
+             "\n";
+    return a;
+  }
+  return queries->Answer(sql, csv, cancel);
 }
 
 void StreamBackend::CountRate(uint64_t records) {

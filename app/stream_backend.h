@@ -18,6 +18,7 @@ namespace tp::app {
 
 class CompactionService;
 class Materializer;
+class QueryService;
 
 class StreamBackend : public web::Backend {
  public:
@@ -32,12 +33,16 @@ class StreamBackend : public web::Backend {
   // Adds compaction and retention counters to status and metrics; must
   // outlive the backend's use (Detach() first).
   void AttachCompaction(const CompactionService* compaction);
+  // Answers POST /api/v1/query with `queries`; must outlive the backend's use
+  // (Detach() first).
+  void AttachQueries(QueryService* queries);
   void Detach();
 
   bool Ready() const override;
   bool HasTable(std::string_view table) const override;
   std::vector<std::string> TableNames() const override;
   void Ingest(const web::IngestCall& call, std::function<void(web::IngestAnswer)> done) override;
+  web::QueryAnswer Query(std::string_view sql, bool csv, const std::atomic<bool>* cancel) override;
   std::string StatusJson() const override;
   std::string TablesJson() const override;
   std::string MetricsText() const override;
@@ -58,6 +63,7 @@ class StreamBackend : public web::Backend {
   std::atomic<const Materializer*> materializer_{nullptr};
   std::atomic<storage::Catalog*> catalog_{nullptr};
   std::atomic<const CompactionService*> compaction_{nullptr};
+  std::atomic<QueryService*> queries_{nullptr};
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   // Ingest rate over the last kRateWindow whole seconds.

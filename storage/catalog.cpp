@@ -235,11 +235,40 @@ Catalog::~Catalog() = default;
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::filesystem::path& file,
                                                const CatalogOptions& options) {
-  auto db = Db::Open(file, options.busy_timeout_ms);
+  auto db = Db::Open(file, options.busy_timeout_ms, options.read_only);
   if (!db.ok()) return db.status();
   std::unique_ptr<Catalog> catalog(new Catalog(file, std::move(db).value()));
-  if (Status s = catalog->Migrate(); !s.ok()) return s;
+  Status s = options.read_only ? catalog->CheckReadOnly() : catalog->Migrate();
+  if (!s.ok()) return s;
   return catalog;
+}
+
+Status Catalog::CheckReadOnly() {
+  std::lock_guard lock(mu_);
+  Db& db = *db_;
+  auto app_id = db.QueryInt("PRAGMA application_id", "reading the database header");
+  if (!app_id.ok()) return app_id.status();
+  auto version = db.QueryInt("PRAGMA user_version", "reading the schema version");
+  if (!version.ok()) return version.status();
+  if (*app_id != kApplicationId) {
+    return Status::InvalidArgument(
+        db.Where("is not a tillpipe catalog (application_id " + std::to_string(*app_id) +
+                 "); point --data-dir at a tillpipe data directory"));
+  }
+  if (*version > kFormatVersion) {
+    return Status::InvalidArgument(db.Where(
+        "has catalog schema version " + std::to_string(*version) + ", but this tillpipe knows " +
+        "versions up to " + std::to_string(kFormatVersion) +
+        ": it was written by a newer tillpipe; use that version"));
+  }
+  if (*version < kFormatVersion) {
+    return Status::InvalidArgument(db.Where(
+        "has catalog schema version " + std::to_string(*version) + ", older than this tillpipe's " +
+        std::to_string(kFormatVersion) +
+        " and it cannot be migrated read-only; start the server (tillpipe serve) on this data "
+        "directory once to migrate it, then query again"));
+  }
+  return Status::OK();
 }
 
 Status Catalog::Migrate() {

@@ -99,6 +99,15 @@ struct DayStats {
 
 struct CatalogOptions {
   int busy_timeout_ms = 5000;  // how long a write waits for another writer
+  // Opens the catalog without changing anything on disk: the file must
+  // exist; nothing is created, migrated or switched to WAL; every write
+  // fails. A catalog of an older format is refused (InvalidArgument: start
+  // the server once to migrate it). Only for a catalog no process writes
+  // (a stopped server's, e.g. `tillpipe query --data-dir`): when its -wal
+  // file is absent or empty the database is opened immutable, so SQLite
+  // creates no -wal or -shm file either; a -wal that still holds commits (a
+  // server that was killed) is read, which may create the -shm index.
+  bool read_only = false;
 };
 
 class Catalog {
@@ -114,7 +123,8 @@ class Catalog {
   // migrates it to kFormatVersion. Refuses, naming the file: a file that is
   // not a SQLite database (Corruption), a SQLite database that is not a
   // tillpipe catalog, and a catalog written by a newer tillpipe
-  // (InvalidArgument).
+  // (InvalidArgument). See CatalogOptions::read_only for opening without
+  // writing.
   static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file,
                                                const CatalogOptions& options = {});
   ~Catalog();
@@ -202,6 +212,7 @@ class Catalog {
  private:
   Catalog(std::filesystem::path file, std::unique_ptr<catalog_internal::Db> db);
   Status Migrate();
+  Status CheckReadOnly();
 
   const std::filesystem::path file_;
   std::mutex mu_;

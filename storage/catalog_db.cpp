@@ -44,12 +44,50 @@ std::string Stmt::Text(int col) const {
 
 // --- Db ---------------------------------------------------------------------
 
-Result<std::unique_ptr<Db>> Db::Open(const std::filesystem::path& file, int busy_timeout_ms) {
+namespace {
+
+// "file:" URI of a path (RFC 3986 escaping of what SQLite's URI parser
+// treats specially), with `query` appended.
+std::string FileUri(const std::filesystem::path& file, std::string_view query) {
+  std::string uri = "file:";
+  static const char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : file.string()) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x21 || c >= 0x7f) {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?" + std::string(query);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Db>> Db::Open(const std::filesystem::path& file, int busy_timeout_ms,
+                                     bool read_only) {
   sqlite3* handle = nullptr;
-  // NOMUTEX: the Catalog's own mutex serializes use of the connection.
-  int rc =
-      sqlite3_open_v2(file.c_str(), &handle,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc;
+  if (read_only) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      return Status::NotFound("catalog " + file.string() + " does not exist");
+    }
+    // Without a -wal holding commits, every committed state is in the main
+    // file: read it as immutable, so SQLite creates no -wal/-shm files.
+    std::filesystem::path wal = file;
+    wal += "-wal";
+    auto wal_size = std::filesystem::file_size(wal, ec);
+    bool immutable = ec || wal_size == 0;
+    std::string uri = FileUri(file, immutable ? "mode=ro&immutable=1" : "mode=ro");
+    rc = sqlite3_open_v2(uri.c_str(), &handle,
+                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  } else {
+    // NOMUTEX: the Catalog's own mutex serializes use of the connection.
+    rc = sqlite3_open_v2(file.c_str(), &handle,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  }
   std::unique_ptr<Db> db(new Db(file, handle));
   if (rc != SQLITE_OK) {
     if (handle == nullptr) return Status::IOError("catalog " + file.string() + ": out of memory");

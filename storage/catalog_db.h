@@ -52,7 +52,11 @@ class Stmt {
 class Db {
  public:
   // Opens (creating if missing) the database file; does not read it yet.
-  static Result<std::unique_ptr<Db>> Open(const std::filesystem::path& file, int busy_timeout_ms);
+  // `read_only`: opens an existing file without writing (see
+  // CatalogOptions::read_only), immutable when its -wal file is absent or
+  // empty.
+  static Result<std::unique_ptr<Db>> Open(const std::filesystem::path& file, int busy_timeout_ms,
+                                          bool read_only = false);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -2,6 +2,7 @@
 // stream (and later the tables and the SQL engine); `web` knows nothing else.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -28,6 +29,14 @@ struct IngestAnswer {
   int retry_after_s = 0;  // for NoSpace / Busy / NotReady
 };
 
+// The answer to POST /api/v1/query, ready to send.
+struct QueryAnswer {
+  int status = 200;  // HTTP status
+  std::string body;
+  std::string content_type = "application/json";
+  int retry_after_s = 0;  // > 0: sent as Retry-After
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -40,6 +49,14 @@ class Backend {
   // Appends `call.records` to `call.table`. Must copy what it needs before
   // returning. `done` runs exactly once, on any thread, and must not block.
   virtual void Ingest(const IngestCall& call, std::function<void(IngestAnswer)> done) = 0;
+
+  // Runs one SQL query and answers it as JSON, or as CSV when `csv`. Called
+  // on a thread of the server's query pool (it may take long); returns early
+  // once *cancel becomes true (the client went away, or the server stops).
+  virtual QueryAnswer Query(std::string_view sql, bool csv, const std::atomic<bool>* cancel) {
+    (void)sql, (void)csv, (void)cancel;
+    return {501, "{\"error\":\"this server does not answer queries\"}\n", "application/json", 0};
+  }
 
   virtual std::string StatusJson() const = 0;   // GET /api/v1/status
   virtual std::string TablesJson() const = 0;   // GET /api/v1/tables

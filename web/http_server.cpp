@@ -4,20 +4,25 @@
 // dealt out to them in turn. A Session's handlers (and its stream's timeout
 // timer) therefore always run on one thread, so no strand is needed. Ingest
 // answers come back from the log's writer thread and are posted onto the
-// session's executor.
+// session's executor. Queries run on a small pool of their own; while one
+// runs, its session watches the socket so a client that goes away cancels it.
 #include "web/http_server.h"
 
 #include <xxhash.h>
 
 #include <atomic>
+#include <cctype>
+#include <cstring>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -36,6 +41,7 @@ using Socket = tcp::socket::rebind_executor<Executor>::other;
 namespace {
 
 constexpr std::string_view kIngestPrefix = "/api/v1/ingest/";
+constexpr std::string_view kQueryPath = "/api/v1/query";
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -85,6 +91,28 @@ struct HttpServer::Impl {
   std::atomic<uint64_t> requests{0}, r2xx{0}, r4xx{0}, r5xx{0};
   std::atomic<uint64_t> inflight_body_bytes{0};
   std::atomic<int> busy{0};  // requests being handled; see Session::BeginRequest
+
+  // Queries: the pool they run on, and the cancel flags of those running or
+  // waiting (Stop() sets them all).
+  std::unique_ptr<net::thread_pool> query_pool;
+  std::mutex queries_mu;
+  std::set<std::shared_ptr<std::atomic<bool>>> queries;  // GUARDED_BY(queries_mu)
+
+  // Registers a query; false when max_queries are already running or waiting.
+  bool AddQuery(const std::shared_ptr<std::atomic<bool>>& cancel) {
+    std::lock_guard lock(queries_mu);
+    if (static_cast<int>(queries.size()) >= options.max_queries) return false;
+    queries.insert(cancel);
+    return true;
+  }
+  void RemoveQuery(const std::shared_ptr<std::atomic<bool>>& cancel) {
+    std::lock_guard lock(queries_mu);
+    queries.erase(cancel);
+  }
+  void CancelQueries() {
+    std::lock_guard lock(queries_mu);
+    for (const auto& c : queries) c->store(true);
+  }
 
   // Takes `bytes` from the body budget; false when it would overflow.
   bool ReserveBody(uint64_t bytes) {
@@ -150,6 +178,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (auto early = CheckIngestHeader(); early && expects_continue) {
         return Send(std::move(*early), /*close=*/true);
       }
+    }
+    if (req.method() == http::verb::post && TargetPath() == kQueryPath &&
+        parser_->content_length() && *parser_->content_length() > srv_->options.max_query_body) {
+      ++srv_->requests;
+      return RejectUnread(QueryTooLarge());
     }
     // Reserve memory for the body before reading it: the declared length,
     // or max_body when chunked.
@@ -299,15 +332,25 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // --- routing -------------------------------------------------------------
 
+  // The request's path, without the query string.
+  std::string_view TargetPath() const {
+    std::string_view target = parser_->get().target();
+    if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    return target;
+  }
+
   void Handle() {
     auto& req = parser_->get();
-    std::string_view target = req.target();
-    if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    std::string_view target = TargetPath();
     const bool is_get = req.method() == http::verb::get || req.method() == http::verb::head;
 
     if (target.starts_with(kIngestPrefix)) {
       if (req.method() != http::verb::post) return MethodNotAllowed("POST");
       return HandleIngest();
+    }
+    if (target == kQueryPath) {
+      if (req.method() != http::verb::post) return MethodNotAllowed("POST");
+      return HandleQuery();
     }
     if (target == "/health") {
       if (!is_get) return MethodNotAllowed("GET");
@@ -475,6 +518,106 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // --- query -----------------------------------------------------------------
+
+  Response QueryTooLarge() {
+    return MakeError(http::status::payload_too_large,
+                     "query request body is larger than " +
+                         FormatSize(srv_->options.max_query_body) +
+                         "; send {\"sql\": \"SELECT ...\"} with a shorter query");
+  }
+
+  void HandleQuery() {
+    auto& req = parser_->get();
+    if (req.body().size() > srv_->options.max_query_body) return Send(QueryTooLarge(), false);
+    json body = json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("sql") ||
+        !body["sql"].is_string()) {
+      return Send(MakeError(http::status::bad_request,
+                            "the body must be a JSON object {\"sql\": \"SELECT ...\"}"),
+                  false);
+    }
+    std::string accept(req[http::field::accept]);
+    for (char& c : accept) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool csv = accept.find("text/csv") != std::string::npos;
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    if (!srv_->AddQuery(cancel)) {
+      auto res = MakeError(http::status::service_unavailable,
+                           "server busy: " + std::to_string(srv_->options.max_queries) +
+                               " queries are running or waiting; retry shortly");
+      res.set(http::field::retry_after, "1");
+      return Send(std::move(res), false);
+    }
+    if (srv_->stopping) cancel->store(true);
+    query_cancel_ = cancel;
+    query_answer_.reset();
+    client_gone_ = false;
+    stream_.expires_never();  // a query may take up to its timeout
+    WatchClient();
+    net::post(*srv_->query_pool, [self = shared_from_this(), sql = body["sql"].get<std::string>(),
+                                  csv, cancel] {
+      QueryAnswer a;
+      if (cancel->load()) {
+        a.status = 503;
+        a.retry_after_s = 1;
+        a.body = json{{"error", "query cancelled: the server is shutting down; retry shortly"}}.dump() + "\n";
+      } else {
+        a = self->srv_->backend->Query(sql, csv, cancel.get());
+      }
+      net::post(self->stream_.get_executor(),
+                [self, a = std::move(a)]() mutable { self->OnQueried(std::move(a)); });
+    });
+  }
+
+  // While a query runs, a read on the socket notices a client that closes
+  // the connection (and cancels the query); bytes of a pipelined next
+  // request are kept for ReadHeader.
+  void WatchClient() {
+    if (buffer_.size() >= 64 * 1024) return;  // enough pipelined: stop watching
+    watching_ = true;
+    stream_.socket().async_read_some(
+        net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+          self->watching_ = false;
+          if (n > 0) {
+            auto dest = self->buffer_.prepare(n);
+            std::memcpy(dest.data(), self->drain_buf_.data(), n);
+            self->buffer_.commit(n);
+          }
+          if (self->query_answer_) return self->SendQueryAnswer();
+          if (ec) {
+            self->client_gone_ = true;
+            self->query_cancel_->store(true);
+            return;  // the answer arrives soon and is dropped
+          }
+          self->WatchClient();
+        });
+  }
+
+  void OnQueried(QueryAnswer a) {
+    srv_->RemoveQuery(query_cancel_);
+    query_answer_ = std::move(a);
+    if (watching_) {
+      // The read's handler sends the answer once it is cancelled.
+      beast::error_code ec;
+      stream_.socket().cancel(ec);
+      return;
+    }
+    SendQueryAnswer();
+  }
+
+  void SendQueryAnswer() {
+    QueryAnswer a = std::move(*query_answer_);
+    query_answer_.reset();
+    query_cancel_.reset();
+    if (client_gone_) return Finish();
+    Response res(static_cast<http::status>(a.status), parser_->get().version());
+    res.set(http::field::server, "tillpipe");
+    res.set(http::field::content_type, a.content_type);
+    if (a.retry_after_s > 0) res.set(http::field::retry_after, std::to_string(a.retry_after_s));
+    res.body() = std::move(a.body);
+    Send(std::move(res), false);
+  }
+
   beast::basic_stream<tcp, Executor> stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -483,7 +626,11 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl* srv_;
   bool in_request_ = false;
   uint64_t reserved_ = 0;  // bytes of the body budget this request holds
-  std::array<char, 16 * 1024> drain_buf_;
+  std::array<char, 16 * 1024> drain_buf_;  // also the query's WatchClient buffer
+  std::shared_ptr<std::atomic<bool>> query_cancel_;
+  std::optional<QueryAnswer> query_answer_;  // the query's answer, until sent
+  bool watching_ = false;     // WatchClient's read is in flight
+  bool client_gone_ = false;  // the client closed while its query ran
 };
 
 void HttpServer::Impl::DoAccept() {
@@ -542,6 +689,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Bac
                                   "/ --listen)"
                                 : ""));
   }
+  impl->query_pool =
+      std::make_unique<net::thread_pool>(static_cast<size_t>(std::max(1, impl->options.query_threads)));
   impl->DoAccept();
   for (auto& ctx : impl->contexts) {
     net::io_context* c = ctx.get();
@@ -571,8 +720,10 @@ void HttpServer::Stop() {
     beast::error_code ec;
     impl_->acceptor.close(ec);
   });
-  // Let requests in flight finish (an ingest waits for its fsync); idle
-  // keep-alive connections are closed when the io_context stops.
+  // Let requests in flight finish (an ingest waits for its fsync; queries
+  // are cancelled and answer 503); idle keep-alive connections are closed
+  // when the io_context stops.
+  impl_->CancelQueries();
   {
     std::unique_lock lock(impl_->sessions_mu);
     impl_->sessions_cv.wait_for(lock, std::chrono::seconds(10),
@@ -581,6 +732,9 @@ void HttpServer::Stop() {
   for (auto& ctx : impl_->contexts) ctx->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  // Queries still waiting run now, see their cancel flag and return at once.
+  impl_->CancelQueries();
+  impl_->query_pool->join();
   std::lock_guard lock(impl_->sessions_mu);
   impl_->sessions.clear();
 }

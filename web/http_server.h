@@ -23,6 +23,11 @@ struct ServerOptions {
   // many bytes; past it a request gets 503 + Retry-After before its body is
   // read. Bounds the server's memory however many clients connect.
   uint64_t max_inflight_body_bytes = 256ull << 20;
+  // POST /api/v1/query: queries run on their own threads (off the io
+  // threads); at most max_queries run or wait at once, more get 503.
+  int query_threads = 2;
+  int max_queries = 16;
+  uint64_t max_query_body = 1ull << 20;
   int idle_timeout_s = 60;  // keep-alive connections idle this long are closed
   int read_timeout_s = 30;  // a request must arrive within this once started
 };

@@ -391,9 +391,29 @@ Chunk Concat(const std::vector<SqlType>& types, std::vector<Chunk>& chunks) {
   for (const auto& c : chunks) rows += c.size;
   out.columns.resize(types.size());
   for (size_t k = 0; k < types.size(); ++k) {
-    out.columns[k].Reset(types[k], 0);
+    Vector& v = out.columns[k];
+    if (types[k].id == SqlTypeId::kString && chunks.size() > 4) {
+      // Copy the strings into one heap: appending would make the result pin
+      // (and every later gather from it carry) one buffer per input chunk.
+      v.Reset(types[k], rows);
+      auto* d = v.data<std::string_view>();
+      size_t r = 0;
+      for (const auto& c : chunks) {
+        const Vector& src = c.columns[k];
+        for (size_t i = 0; i < c.size; ++i, ++r) {
+          if (src.IsNull(i)) {
+            d[r] = {};
+            v.SetNull(r);
+          } else {
+            d[r] = v.AddString(src.data<std::string_view>()[i]);
+          }
+        }
+      }
+      continue;
+    }
+    v.Reset(types[k], 0);
     for (const auto& c : chunks) {
-      if (c.size > 0) out.columns[k].Append(c.columns[k], 0, c.size);
+      if (c.size > 0) v.Append(c.columns[k], 0, c.size);
     }
   }
   out.size = rows;

@@ -89,7 +89,8 @@ TEST(ConfigDefault, DeclaresEveryStreamHttpAndAuthKey) {
                           "ingest_tokens =", "[stream]", "fsync =", "fsync_interval =",
                           "segment_size =", "retention =", "min_free =", "idempotency_window =",
                           "flush_rows =", "flush_interval =", "zstd_level =", "compact_interval =",
-                          "compact_min_files =", "on_new_fields =", "default ="}) {
+                          "compact_min_files =", "on_new_fields =", "default =", "[query]",
+                          "memory_limit =", "timeout ="}) {
     EXPECT_THAT(text, HasSubstr(key));
   }
 }
@@ -813,6 +814,28 @@ TEST(ConfigError, SchemaEvolutionRetentionAndDefaultProblems) {
   ExpectOneError(Load(Lines({kOrders, "time = \"at\"",
                              "columns = { at = { type = \"timestamp\", nullable = true } }"})),
                  2, 8, {"tables.orders.time", "is nullable", "every row needs a time"});
+}
+
+TEST(ConfigQuery, LimitsAndTheirErrors) {
+  EXPECT_EQ(Load("").config->query.memory_limit, 256ull << 20);
+  EXPECT_EQ(Load("").config->query.timeout, std::chrono::seconds(60));
+  auto load = Load(Lines({"[query]", "memory_limit = \"1GB\"", "timeout = \"5m\""}));
+  ASSERT_TRUE(load.config) << AllErrors(load);
+  EXPECT_EQ(load.config->query.memory_limit, 1000000000u);
+  EXPECT_EQ(load.config->query.timeout, std::chrono::minutes(5));
+  load = Load(Lines({"[query]", "memory_limit = 0", "timeout = \"0\""}));
+  ASSERT_TRUE(load.config) << AllErrors(load);
+  EXPECT_EQ(load.config->query.memory_limit, 0u);
+  EXPECT_EQ(load.config->query.timeout, std::chrono::milliseconds(0));
+  ExpectOneError(Load(Lines({"[query]", "memory_limit = \"lots\""})), 2, 16,
+                 {"query.memory_limit"});
+  ExpectOneError(Load(Lines({"[query]", "memory_limit = \"100KiB\""})), 2, 16,
+                 {"query.memory_limit", "at least \"1MiB\""});
+  ExpectOneError(Load(Lines({"[query]", "timeout = 30"})), 2, 11, {"query.timeout", "\"30s\""});
+  ExpectOneError(Load(Lines({"[query]", "timeout = \"2d\""})), 2, 11,
+                 {"query.timeout", "up to 24h"});
+  ExpectOneError(Load(Lines({"[query]", "memory = \"1GB\""})), 2, 1,
+                 {"memory", "did you mean \"memory_limit\""});
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ TEST(Cli, VersionAndHelp) {
   std::string out;
   EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "version"}, &out), 0);
   EXPECT_EQ(out.rfind("tillpipe ", 0), 0u) << out;
-  for (const char* cmd : {"serve", "validate", "ingest", "simulate", "check", "version"}) {
+  for (const char* cmd : {"serve", "validate", "ingest", "query", "simulate", "check", "version"}) {
     EXPECT_EQ(RunCommand({TILLPIPE_BINARY, cmd, "--help"}, &out), 0) << cmd;
     EXPECT_NE(out.find("Usage"), std::string::npos) << cmd << ": " << out;
   }

@@ -219,6 +219,54 @@ TEST_F(CatalogTest, CatalogRefusesNewerFormatVersion) {
   EXPECT_EQ(raw.Text("PRAGMA user_version"), std::to_string(Catalog::kFormatVersion + 1));
 }
 
+// Read-only: nothing is created or written, not even SQLite's -wal/-shm.
+TEST_F(CatalogTest, CatalogReadOnlyChangesNothingOnDisk) {
+  CatalogOptions ro;
+  ro.read_only = true;
+  auto missing = Catalog::Open(file(), ro);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("does not exist"));
+  EXPECT_FALSE(std::filesystem::exists(file()));
+  {
+    auto c = OpenWithTables();
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(c->Commit({MakeFile("orders", "2026-11-20", "p1", 5)}, {}, "m", 7).ok());
+  }
+  auto listing = [&] {
+    std::map<std::string, std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir_.path())) {
+      std::ifstream in(e.path(), std::ios::binary);
+      files[e.path().filename().string()] =
+          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return files;
+  };
+  const auto before = listing();
+  ASSERT_EQ(before.size(), 1u);  // the clean close removed -wal and -shm
+  {
+    auto c = OpenOrDie(file(), ro);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(Get(c->Tables()).size(), 2u);
+    EXPECT_EQ(Paths(Get(c->Files())), std::vector<std::string>{"tables/orders/date=2026-11-20/p1.parquet"});
+    EXPECT_EQ(Get(c->ConsumerOffset("m")), std::optional<uint64_t>(7));
+    EXPECT_FALSE(c->Commit({MakeFile("orders", "2026-11-21", "p2", 5)}, {}, "m", 8).ok());
+    EXPECT_FALSE(c->EnsureSchema("new_table", "purchased_at", OrdersSchema()).ok());
+  }
+  EXPECT_EQ(listing(), before);
+
+  // An older format cannot be migrated read-only: start the server once.
+  {
+    RawDb raw(file());
+    ASSERT_EQ(raw.Exec("PRAGMA user_version=2"), SQLITE_OK);
+  }
+  auto old = Catalog::Open(file(), ro);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(old.status().message(), HasSubstr("start the server"));
+  RawDb raw(file());
+  EXPECT_EQ(raw.Text("PRAGMA user_version"), "2");
+}
+
 // A catalog as tillpipe 0.1 (format version 1) wrote it, byte for byte the
 // shipped first migration step, with one table, a live file and an offset.
 TEST_F(CatalogTest, CatalogMigratesVersion1ToTheCurrentVersion) {
