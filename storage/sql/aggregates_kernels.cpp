@@ -208,7 +208,7 @@ long double PowerOf10L(int n) {
 
 // --- ops ------------------------------------------------------------------------
 
-// count(x) (and count(*) through CountStarUpdate): every value counts.
+// count(x) (and count(*) through UpdateCountStar): every value counts.
 struct CountOp {
   struct State {
     int64_t n = 0;

@@ -356,10 +356,9 @@ BoundExprPtr Binder::BindExprInner(const Expr& e, ExprEnv& env) {
               if (point) ++scale;
             }
           }
-          size_t first = digits.find_first_not_of('0');
-          size_t precision = first == std::string::npos ? 1 : digits.size() - first;
-          precision = std::max(precision, scale);
-          if (precision == 0) precision = 1;
+          // Every digit written counts, leading zeros too: 0.5 is
+          // DECIMAL(2,1), .5 is DECIMAL(1,1) (DuckDB).
+          size_t precision = std::max<size_t>({digits.size(), scale, 1});
           if (precision > 18) {
             return CastTo(MakeConstant(Value::String(lit.text), e.position),
                           SqlType::Of(SqlTypeId::kFloat64), e.position);

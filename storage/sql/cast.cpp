@@ -4,9 +4,11 @@
 // Rounding follows DuckDB: DOUBLE to an integer rounds half to even,
 // DECIMAL to an integer or a smaller scale and DOUBLE to DECIMAL round half
 // away from zero, text to a number rounds half away from zero.
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #include "storage/sql/functions.h"
 #include "storage/sql/functions_internal.h"
@@ -181,8 +183,8 @@ ScalarKernel ParseKernel(SqlType to, P parse) {
         continue;
       }
       if (!parse(ctx, s[i], &r[i])) {
-        return Status::InvalidArgument("Could not convert string '" + std::string(s[i]) +
-                                       "' to " + to.ToString());
+        return Status::InvalidArgument("Could not convert string '" + std::string(s[i]) + "' to " +
+                                       to.ToString());
       }
       last_data = s[i].data();
       last_size = s[i].size();
@@ -240,7 +242,8 @@ Result<ScalarKernel> ToVarchar(const SqlType& from) {
     case SqlTypeId::kInterval:
       return FormatKernel<Interval>(
           [](const EvalContext&, const Interval& iv) { return FormatInterval(iv); });
-    default: break;
+    default:
+      break;
   }
   return Status::InvalidArgument("");
 }
@@ -288,7 +291,8 @@ Result<ScalarKernel> FromVarchar(const SqlType& to) {
         *r = *v;
         return true;
       });
-    default: break;
+    default:
+      break;
   }
   return Status::InvalidArgument("");
 }
@@ -322,8 +326,8 @@ Result<ScalarKernel> NumericFrom(const SqlType& from, const SqlType& to) {
         } else {
           return TryKernel<A, R>(
               [lo, hi, fdiv](A a, R* r) {
-                const int64_t v = fdiv > 1 ? Round(static_cast<int64_t>(a), fdiv)
-                                           : static_cast<int64_t>(a);
+                const int64_t v =
+                    fdiv > 1 ? Round(static_cast<int64_t>(a), fdiv) : static_cast<int64_t>(a);
                 if (v < lo || v > hi) return false;
                 *r = static_cast<R>(v);
                 return true;
@@ -375,7 +379,8 @@ Result<ScalarKernel> NumericFrom(const SqlType& from, const SqlType& to) {
             message);
       }
     }
-    default: break;
+    default:
+      break;
   }
   return Status::InvalidArgument("");
 }
@@ -393,28 +398,32 @@ Result<ScalarKernel> MakeCastKernel(const SqlType& from, const SqlType& to) {
   const bool to_num = to.IsNumeric() || to.id == SqlTypeId::kBool;
   if (from_num && to_num) {
     switch (from.id) {
-      case SqlTypeId::kBool: return NumericFrom<uint8_t>(from, to);
-      case SqlTypeId::kInt32: return NumericFrom<int32_t>(from, to);
+      case SqlTypeId::kBool:
+        return NumericFrom<uint8_t>(from, to);
+      case SqlTypeId::kInt32:
+        return NumericFrom<int32_t>(from, to);
       case SqlTypeId::kInt64:
-      case SqlTypeId::kDecimal: return NumericFrom<int64_t>(from, to);
-      default: return NumericFrom<double>(from, to);
+      case SqlTypeId::kDecimal:
+        return NumericFrom<int64_t>(from, to);
+      default:
+        return NumericFrom<double>(from, to);
     }
   }
   if (from.id == SqlTypeId::kDate && to.id == SqlTypeId::kTimestamp) {
-    return ScalarKernel([](const EvalContext& ctx, const Vector* const* args, size_t n,
-                           Vector* out) {
-      UnaryMap<int32_t, int64_t>(*args[0], n, out,
-                                 [&](int32_t d) { return DateToTimestamp(ctx, d); });
-      return Status::OK();
-    });
+    return ScalarKernel(
+        [](const EvalContext& ctx, const Vector* const* args, size_t n, Vector* out) {
+          UnaryMap<int32_t, int64_t>(*args[0], n, out,
+                                     [&](int32_t d) { return DateToTimestamp(ctx, d); });
+          return Status::OK();
+        });
   }
   if (from.id == SqlTypeId::kTimestamp && to.id == SqlTypeId::kDate) {
-    return ScalarKernel([](const EvalContext& ctx, const Vector* const* args, size_t n,
-                           Vector* out) {
-      UnaryMap<int64_t, int32_t>(*args[0], n, out,
-                                 [&](int64_t t) { return TimestampToDate(ctx, t); });
-      return Status::OK();
-    });
+    return ScalarKernel(
+        [](const EvalContext& ctx, const Vector* const* args, size_t n, Vector* out) {
+          UnaryMap<int64_t, int32_t>(*args[0], n, out,
+                                     [&](int64_t t) { return TimestampToDate(ctx, t); });
+          return Status::OK();
+        });
   }
   return Status::InvalidArgument("");
 }
@@ -531,7 +540,9 @@ Result<Interval> ParseInterval(std::string_view text) {
       }
       return false;
     };
-    auto add_micros = [&](double per) { iv.micros += static_cast<int64_t>(std::llround(number * per)); };
+    auto add_micros = [&](double per) {
+      iv.micros += static_cast<int64_t>(std::llround(number * per));
+    };
     // Whole months and days stay calendar units; fractions spill into the
     // next smaller unit (30 days a month, 24 hours a day) as DuckDB does.
     auto add_days = [&](double days) {
@@ -607,8 +618,8 @@ Result<BoundExprPtr> BindCast(BoundExprPtr arg, const SqlType& target, size_t po
   const bool fold = arg->kind == BoundKind::kConstant && !internal::DependsOnZone(from, target);
   std::vector<BoundExprPtr> args;
   args.push_back(std::move(arg));
-  BoundExprPtr call = internal::MakeCall("cast", target, std::move(args), std::move(*kernel),
-                                         position);
+  BoundExprPtr call =
+      internal::MakeCall("cast", target, std::move(args), std::move(*kernel), position);
   if (fold) {
     // A constant cast once now (a bad value is left to fail when evaluated,
     // with its position).

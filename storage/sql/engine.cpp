@@ -1,6 +1,8 @@
 // QueryEngine: parse, bind, snapshot, execute. See engine.h.
 #include "storage/sql/engine.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include "storage/sql/binder.h"
 #include "storage/sql/executor.h"
 #include "storage/sql/parser.h"
+#include "storage/sql/reader_cache.h"
 #include "storage/sql/suggest.h"
 #include "storage/sql/time_zone.h"
 #include "storage/value_parse.h"
@@ -30,6 +33,7 @@ struct QueryEngine::Impl {
   EngineOptions options;
   std::unique_ptr<TimeZone> zone;
   int threads = 1;
+  std::unique_ptr<ReaderCache> readers;
 };
 
 QueryEngine::QueryEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -47,6 +51,13 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(EngineOptions options) {
                       ? options.threads
                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   impl->options = std::move(options);
+  // Cached readers hold a descriptor each: a quarter of the process's limit.
+  struct rlimit lim {};
+  size_t capacity = 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+    capacity = std::clamp<size_t>(lim.rlim_cur / 4, 0, 4096);
+  }
+  impl->readers = std::make_unique<ReaderCache>(capacity);
   return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(impl)));
 }
 
@@ -302,6 +313,8 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
       list_files();
     }
     if (!listed.ok()) return listed;
+    td.readers = impl_->readers.get();
+    impl_->readers->Retain(scan->table, from, to, td.files);
   }
 
   QueryLimits limits = options.limits ? *options.limits : eo.limits;

@@ -24,6 +24,7 @@
 #include "storage/sql/engine.h"
 #include "storage/sql/expression.h"
 #include "storage/sql/plan.h"
+#include "storage/sql/reader_cache.h"
 
 namespace tp::storage::sql {
 
@@ -36,6 +37,7 @@ struct TableData {
   // types (any number of rows each).
   std::vector<Chunk> tail;
   uint64_t files_pruned = 0;  // by the day range, before listing
+  ReaderCache* readers = nullptr;  // null: open every file anew
 };
 
 // What every operator of one query shares: limits, statistics, errors.

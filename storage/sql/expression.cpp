@@ -191,8 +191,7 @@ Status EvaluateCase(const EvalContext& ctx, const BoundExpr& expr, const Chunk& 
       }
       return Status::OK();
     }
-    s = EvaluateOn(ctx, *expr.children[2 * p + 1], input, matched.data(), matched.size(),
-                   &branch);
+    s = EvaluateOn(ctx, *expr.children[2 * p + 1], input, matched.data(), matched.size(), &branch);
     if (!s.ok()) return s;
     if (Status t = check_type(branch); !t.ok()) return t;
     prepare_out();
@@ -287,7 +286,8 @@ bool TrySelectComparison(const BoundExpr& e, const Chunk& input, const uint32_t*
       } else if constexpr (std::is_same_v<T, Interval>) {
         cv = c.interval_value();
       } else if constexpr (std::is_same_v<T, double>) {
-        cv = c.float_value();
+        cv = c.type().id == SqlTypeId::kFloat64 ? c.float_value()
+                                                : static_cast<double>(c.int_value());
       } else {
         cv = static_cast<T>(c.int_value());
       }
@@ -352,8 +352,8 @@ Status SelectOn(const EvalContext& ctx, const BoundExpr& pred, const Chunk& inpu
       for (const auto& child : pred.children) {
         if (remaining.empty()) break;
         size_t k = 0;
-        Status s = SelectOn(ctx, *child, input, remaining.data(), remaining.size(), found.data(),
-                            &k);
+        Status s =
+            SelectOn(ctx, *child, input, remaining.data(), remaining.size(), found.data(), &k);
         if (!s.ok()) return s;
         for (size_t j = 0; j < k; ++j) hit[found[j]] = 1;
         size_t m = 0;
@@ -397,9 +397,9 @@ void PrintList(const std::vector<BoundExprPtr>& v, size_t from, std::string* out
 }
 
 bool IsOperatorName(const std::string& n) {
-  static const char* const kOps[] = {"+",  "-",  "*",  "/",  "//",  "%",   "||",  "=",
-                                     "<>", "!=", "<",  "<=", ">",   ">=",  "~~",  "~~*",
-                                     "!~~", "!~~*", "^", "&", "|", "<<", ">>"};
+  static const char* const kOps[] = {"+",   "-",    "*", "/",  "//", "%",  "||", "=",
+                                     "<>",  "!=",   "<", "<=", ">",  ">=", "~~", "~~*",
+                                     "!~~", "!~~*", "^", "&",  "|",  "<<", ">>"};
   for (const char* op : kOps) {
     if (n == op) return true;
   }
@@ -441,7 +441,8 @@ std::string BoundExpr::ToString() const {
       }
       if (value.type().id == SqlTypeId::kInterval) return "INTERVAL '" + value.ToString() + "'";
       return value.ToString();
-    case BoundKind::kColumn: return name;
+    case BoundKind::kColumn:
+      return name;
     case BoundKind::kFunction: {
       std::string s;
       if (name == "cast" && children.size() == 1) {
@@ -471,7 +472,8 @@ std::string BoundExpr::ToString() const {
       }
       return s + ")";
     }
-    case BoundKind::kNot: return "(NOT " + children[0]->ToString() + ")";
+    case BoundKind::kNot:
+      return "(NOT " + children[0]->ToString() + ")";
     case BoundKind::kIsNull:
       return "(" + children[0]->ToString() + (negated ? " IS NOT NULL)" : " IS NULL)");
     case BoundKind::kCase: {
@@ -515,9 +517,11 @@ Status Evaluate(const EvalContext& ctx, const BoundExpr& expr, const Chunk& inpu
     case BoundKind::kColumn:
       out->Reference(input.columns[expr.column]);
       return Status::OK();
-    case BoundKind::kFunction: return EvaluateFunction(ctx, expr, input, out);
+    case BoundKind::kFunction:
+      return EvaluateFunction(ctx, expr, input, out);
     case BoundKind::kAnd:
-    case BoundKind::kOr: return EvaluateConnective(ctx, expr, input, out);
+    case BoundKind::kOr:
+      return EvaluateConnective(ctx, expr, input, out);
     case BoundKind::kNot: {
       Vector v;
       Status s = Evaluate(ctx, *expr.children[0], input, &v);
@@ -548,13 +552,14 @@ Status Evaluate(const EvalContext& ctx, const BoundExpr& expr, const Chunk& inpu
       }
       return Status::OK();
     }
-    case BoundKind::kCase: return EvaluateCase(ctx, expr, input, out);
+    case BoundKind::kCase:
+      return EvaluateCase(ctx, expr, input, out);
   }
   return Status::InvalidArgument("internal error: unknown expression kind");
 }
 
-Status Select(const EvalContext& ctx, const BoundExpr& predicate, const Chunk& input,
-              uint32_t* sel, size_t* count) {
+Status Select(const EvalContext& ctx, const BoundExpr& predicate, const Chunk& input, uint32_t* sel,
+              size_t* count) {
   return SelectOn(ctx, predicate, input, nullptr, input.size, sel, count);
 }
 

@@ -36,11 +36,16 @@ bool ParseCompareOp(const std::string& name, CompareOp* op) {
 
 CompareOp FlipCompareOp(CompareOp op) {
   switch (op) {
-    case CompareOp::kLt: return CompareOp::kGt;
-    case CompareOp::kLe: return CompareOp::kGe;
-    case CompareOp::kGt: return CompareOp::kLt;
-    case CompareOp::kGe: return CompareOp::kLe;
-    default: return op;
+    case CompareOp::kLt:
+      return CompareOp::kGt;
+    case CompareOp::kLe:
+      return CompareOp::kGe;
+    case CompareOp::kGt:
+      return CompareOp::kLt;
+    case CompareOp::kGe:
+      return CompareOp::kLe;
+    default:
+      return op;
   }
 }
 
@@ -98,19 +103,18 @@ BoundExprPtr MakeCall(const std::string& name, SqlType type, std::vector<BoundEx
   return e;
 }
 
-std::string QuoteForMessage(const Value& v) {
-  if (v.type().id == SqlTypeId::kString && !v.is_null()) return "'" + v.string_value() + "'";
-  return v.ToString();
-}
-
 bool IsIntegral(SqlTypeId id) { return id == SqlTypeId::kInt32 || id == SqlTypeId::kInt64; }
 
 SqlType AsDecimal(const SqlType& t) {
   switch (t.id) {
-    case SqlTypeId::kBool: return SqlType::Decimal(1, 0);
-    case SqlTypeId::kInt32: return SqlType::Decimal(10, 0);
-    case SqlTypeId::kInt64: return SqlType::Decimal(19, 0);
-    default: return t;
+    case SqlTypeId::kBool:
+      return SqlType::Decimal(1, 0);
+    case SqlTypeId::kInt32:
+      return SqlType::Decimal(10, 0);
+    case SqlTypeId::kInt64:
+      return SqlType::Decimal(19, 0);
+    default:
+      return t;
   }
 }
 
@@ -128,8 +132,10 @@ bool ImplicitlyCastable(const BoundExpr& from, const SqlType& to) {
   if (from.type == to || f == SqlTypeId::kNull) return true;
   if (f == SqlTypeId::kString && from.kind == BoundKind::kConstant) return true;  // a literal
   switch (to.id) {
-    case SqlTypeId::kInt32: return f == SqlTypeId::kBool;
-    case SqlTypeId::kInt64: return f == SqlTypeId::kBool || f == SqlTypeId::kInt32;
+    case SqlTypeId::kInt32:
+      return f == SqlTypeId::kBool;
+    case SqlTypeId::kInt64:
+      return f == SqlTypeId::kBool || f == SqlTypeId::kInt32;
     case SqlTypeId::kDecimal: {
       if (f == SqlTypeId::kDecimal || f == SqlTypeId::kBool || IsIntegral(f)) {
         const SqlType d = AsDecimal(from.type);
@@ -140,8 +146,10 @@ bool ImplicitlyCastable(const BoundExpr& from, const SqlType& to) {
     }
     case SqlTypeId::kFloat64:
       return f == SqlTypeId::kBool || IsIntegral(f) || f == SqlTypeId::kDecimal;
-    case SqlTypeId::kTimestamp: return f == SqlTypeId::kDate;
-    default: return false;
+    case SqlTypeId::kTimestamp:
+      return f == SqlTypeId::kDate;
+    default:
+      return false;
   }
 }
 
@@ -235,9 +243,8 @@ struct Registry {
 const Registry& GetRegistry() {
   static const Registry* const registry = [] {
     auto* r = new Registry();
-    for (const auto* table :
-         {&internal::TimeFunctions(), &internal::ArithmeticFunctions(),
-          &internal::CompareFunctions(), &internal::StringFunctions()}) {
+    for (const auto* table : {&internal::TimeFunctions(), &internal::ArithmeticFunctions(),
+                              &internal::CompareFunctions(), &internal::StringFunctions()}) {
       for (const auto& e : *table) {
         auto& list = r->by_name[e.name];
         if (list.empty()) r->names.push_back(e.name);
@@ -268,9 +275,8 @@ Result<BoundExprPtr> BindFunction(const std::string& name, std::vector<BoundExpr
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == nullptr) {
-      return Status::InvalidArgument("internal error: argument " + std::to_string(i + 1) +
-                                     " of " + name + " is missing" +
-                                     internal::PositionSuffix(position));
+      return Status::InvalidArgument("internal error: argument " + std::to_string(i + 1) + " of " +
+                                     name + " is missing" + internal::PositionSuffix(position));
     }
   }
   std::string takes;
@@ -288,9 +294,7 @@ Result<BoundExprPtr> BindFunction(const std::string& name, std::vector<BoundExpr
                                  internal::PositionSuffix(position));
 }
 
-bool IsScalarFunction(const std::string& name) {
-  return GetRegistry().by_name.count(name) > 0;
-}
+bool IsScalarFunction(const std::string& name) { return GetRegistry().by_name.count(name) > 0; }
 
 std::vector<std::string> ScalarFunctionNames() { return GetRegistry().names; }
 

@@ -8,8 +8,10 @@
 // Typing follows DuckDB: integer literals and columns widen INTEGER ->
 // BIGINT -> DECIMAL -> DOUBLE as needed; `/` on integers gives DOUBLE;
 // DECIMAL + - keep max scale, * adds scales; a comparison between a string
-// constant and a date or timestamp casts the string. Division by zero gives
-// NULL (DuckDB); integer and decimal overflow is an error.
+// constant and a date or timestamp casts the string. `//` and `%` by zero
+// give NULL; `/` is DOUBLE division with IEEE results (inf, nan) as in
+// DuckDB 1.5 (ieee_floating_point_ops); integer and decimal overflow is an
+// error.
 #pragma once
 
 #include <cstddef>

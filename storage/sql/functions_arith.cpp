@@ -43,22 +43,28 @@ std::string Pair(const Vector& a, const Vector& b, size_t i, const char* sym) {
 
 struct AddOp {
   template <typename T>
-  static bool Apply(T a, T b, T* r) { return !__builtin_add_overflow(a, b, r); }
+  static bool Apply(T a, T b, T* r) {
+    return !__builtin_add_overflow(a, b, r);
+  }
 };
 struct SubOp {
   template <typename T>
-  static bool Apply(T a, T b, T* r) { return !__builtin_sub_overflow(a, b, r); }
+  static bool Apply(T a, T b, T* r) {
+    return !__builtin_sub_overflow(a, b, r);
+  }
 };
 struct MulOp {
   template <typename T>
-  static bool Apply(T a, T b, T* r) { return !__builtin_mul_overflow(a, b, r); }
+  static bool Apply(T a, T b, T* r) {
+    return !__builtin_mul_overflow(a, b, r);
+  }
 };
 
 template <typename T, typename Op>
 ScalarKernel IntKernel(SqlType type, std::string what, const char* sym) {
   return [type, what, sym](const EvalContext&, const Vector* const* a, size_t n, Vector* out) {
-    const size_t bad = BinaryTry<T, T, T>(*a[0], *a[1], n, out,
-                                          [](T x, T y, T* r) { return Op::Apply(x, y, r); });
+    const size_t bad =
+        BinaryTry<T, T, T>(*a[0], *a[1], n, out, [](T x, T y, T* r) { return Op::Apply(x, y, r); });
     if (bad < n) {
       return Status::InvalidArgument("Overflow in " + what + " of " + type.ToString() + " " +
                                      Pair(*a[0], *a[1], bad, sym));
@@ -122,15 +128,14 @@ ScalarKernel DecimalKernel(char op, SqlType type, int64_t ma, int64_t mb) {
       if (overflow) return false;
       if (p <= 18) {
         const int64_t limit = PowerOf10(p);
-        return *r < limit && *r > -limit;
+        return *r<limit&& * r> - limit;
       }
       return true;
     };
     const size_t bad = BinaryTry<int64_t, int64_t, int64_t>(*a[0], *a[1], n, out, f);
     if (bad < n) {
-      return Status::InvalidArgument(std::string("Overflow in ") + what + " of " +
-                                     type.ToString() + " " +
-                                     Pair(*a[0], *a[1], bad, s.c_str()));
+      return Status::InvalidArgument(std::string("Overflow in ") + what + " of " + type.ToString() +
+                                     " " + Pair(*a[0], *a[1], bad, s.c_str()));
     }
     return Status::OK();
   };
@@ -209,9 +214,8 @@ Status BindNegate(BindInput& in, BoundExprPtr* out) {
     case SqlTypeId::kInt64: {
       auto make = [&]<typename T>() -> ScalarKernel {
         return [t](const EvalContext&, const Vector* const* a, size_t n, Vector* o) {
-          const size_t bad = UnaryTry<T, T>(*a[0], n, o, [](T v, T* r) {
-            return !__builtin_sub_overflow(T{0}, v, r);
-          });
+          const size_t bad = UnaryTry<T, T>(
+              *a[0], n, o, [](T v, T* r) { return !__builtin_sub_overflow(T{0}, v, r); });
           if (bad < n) {
             return Status::InvalidArgument("Overflow in negation of " + t.ToString() + " (" +
                                            a[0]->GetValue(bad).ToString() + ")");
@@ -243,7 +247,8 @@ Status BindNegate(BindInput& in, BoundExprPtr* out) {
         return Status::OK();
       };
       break;
-    default: return Status::OK();
+    default:
+      return Status::OK();
   }
   auto c = CastTo(std::move(in.args[0]), t);
   if (!c.ok()) return c.status();
@@ -493,8 +498,7 @@ Status BindFloorCeil(BindInput& in, BoundExprPtr* out) {
   if (t.id == SqlTypeId::kDecimal) {
     const int64_t div = PowerOf10(t.scale);
     const SqlType rt = SqlType::Decimal(t.precision, 0);
-    ScalarKernel k = [div, ceil](const EvalContext&, const Vector* const* a, size_t n,
-                                 Vector* o) {
+    ScalarKernel k = [div, ceil](const EvalContext&, const Vector* const* a, size_t n, Vector* o) {
       UnaryMap<int64_t, int64_t>(*a[0], n, o,
                                  [div, ceil](int64_t v) { return FloorCeilDiv(v, div, ceil); });
       return Status::OK();

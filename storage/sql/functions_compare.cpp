@@ -73,9 +73,8 @@ Result<SqlType> CompareType(const BoundExpr& a, const BoundExpr& b) {
   }
   auto t = CommonType(a.type, b.type);
   if (!t.ok()) {
-    return Status::InvalidArgument("Cannot compare values of type " + a.type.ToString() +
-                                   " and " + b.type.ToString() +
-                                   " - an explicit cast is required");
+    return Status::InvalidArgument("Cannot compare values of type " + a.type.ToString() + " and " +
+                                   b.type.ToString() + " - an explicit cast is required");
   }
   return t;
 }
@@ -92,9 +91,9 @@ Status BindCompare(BindInput& in, BoundExprPtr* out) {
   ScalarKernel k = DispatchPhysical(t->id, [&]<typename T>() {
     return DispatchCompare(op, [&]<typename Op>() { return CompareKernel<T, Op>(); });
   });
-  *out = MakeCall(in.name == "==" || in.name == "!=" ? (op == CompareOp::kEq ? "=" : "<>")
-                                                      : in.name,
-                  kBoolType, std::move(in.args), std::move(k), in.position);
+  *out =
+      MakeCall(in.name == "==" || in.name == "!=" ? (op == CompareOp::kEq ? "=" : "<>") : in.name,
+               kBoolType, std::move(in.args), std::move(k), in.position);
   return Status::OK();
 }
 

@@ -44,27 +44,39 @@ inline bool SqlLt(const Interval& a, const Interval& b) { return IntervalKey(a) 
 
 struct OpEq {
   template <typename T>
-  static bool Apply(const T& a, const T& b) { return SqlEq(a, b); }
+  static bool Apply(const T& a, const T& b) {
+    return SqlEq(a, b);
+  }
 };
 struct OpNe {
   template <typename T>
-  static bool Apply(const T& a, const T& b) { return !SqlEq(a, b); }
+  static bool Apply(const T& a, const T& b) {
+    return !SqlEq(a, b);
+  }
 };
 struct OpLt {
   template <typename T>
-  static bool Apply(const T& a, const T& b) { return SqlLt(a, b); }
+  static bool Apply(const T& a, const T& b) {
+    return SqlLt(a, b);
+  }
 };
 struct OpLe {
   template <typename T>
-  static bool Apply(const T& a, const T& b) { return !SqlLt(b, a); }
+  static bool Apply(const T& a, const T& b) {
+    return !SqlLt(b, a);
+  }
 };
 struct OpGt {
   template <typename T>
-  static bool Apply(const T& a, const T& b) { return SqlLt(b, a); }
+  static bool Apply(const T& a, const T& b) {
+    return SqlLt(b, a);
+  }
 };
 struct OpGe {
   template <typename T>
-  static bool Apply(const T& a, const T& b) { return !SqlLt(a, b); }
+  static bool Apply(const T& a, const T& b) {
+    return !SqlLt(a, b);
+  }
 };
 
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -77,12 +89,18 @@ CompareOp FlipCompareOp(CompareOp op);
 template <typename F>
 auto DispatchCompare(CompareOp op, F&& f) {
   switch (op) {
-    case CompareOp::kEq: return f.template operator()<OpEq>();
-    case CompareOp::kNe: return f.template operator()<OpNe>();
-    case CompareOp::kLt: return f.template operator()<OpLt>();
-    case CompareOp::kLe: return f.template operator()<OpLe>();
-    case CompareOp::kGt: return f.template operator()<OpGt>();
-    case CompareOp::kGe: break;
+    case CompareOp::kEq:
+      return f.template operator()<OpEq>();
+    case CompareOp::kNe:
+      return f.template operator()<OpNe>();
+    case CompareOp::kLt:
+      return f.template operator()<OpLt>();
+    case CompareOp::kLe:
+      return f.template operator()<OpLe>();
+    case CompareOp::kGt:
+      return f.template operator()<OpGt>();
+    case CompareOp::kGe:
+      break;
   }
   return f.template operator()<OpGe>();
 }
@@ -93,15 +111,21 @@ template <typename F>
 auto DispatchPhysical(SqlTypeId id, F&& f) {
   switch (id) {
     case SqlTypeId::kNull:
-    case SqlTypeId::kBool: return f.template operator()<uint8_t>();
+    case SqlTypeId::kBool:
+      return f.template operator()<uint8_t>();
     case SqlTypeId::kInt32:
-    case SqlTypeId::kDate: return f.template operator()<int32_t>();
+    case SqlTypeId::kDate:
+      return f.template operator()<int32_t>();
     case SqlTypeId::kInt64:
     case SqlTypeId::kDecimal:
-    case SqlTypeId::kTimestamp: return f.template operator()<int64_t>();
-    case SqlTypeId::kFloat64: return f.template operator()<double>();
-    case SqlTypeId::kString: return f.template operator()<std::string_view>();
-    case SqlTypeId::kInterval: break;
+    case SqlTypeId::kTimestamp:
+      return f.template operator()<int64_t>();
+    case SqlTypeId::kFloat64:
+      return f.template operator()<double>();
+    case SqlTypeId::kString:
+      return f.template operator()<std::string_view>();
+    case SqlTypeId::kInterval:
+      break;
   }
   return f.template operator()<Interval>();
 }
@@ -229,13 +253,16 @@ std::string PositionSuffix(size_t position);
 // Appends PositionSuffix to an error that has none yet.
 Status WithPosition(const Status& s, size_t position);
 
-// Text form of one value for error messages: 'abc' for strings, else ToString.
-std::string QuoteForMessage(const Value& v);
-
 // Checked int64 arithmetic.
-inline bool AddOverflow(int64_t a, int64_t b, int64_t* r) { return __builtin_add_overflow(a, b, r); }
-inline bool SubOverflow(int64_t a, int64_t b, int64_t* r) { return __builtin_sub_overflow(a, b, r); }
-inline bool MulOverflow(int64_t a, int64_t b, int64_t* r) { return __builtin_mul_overflow(a, b, r); }
+inline bool AddOverflow(int64_t a, int64_t b, int64_t* r) {
+  return __builtin_add_overflow(a, b, r);
+}
+inline bool SubOverflow(int64_t a, int64_t b, int64_t* r) {
+  return __builtin_sub_overflow(a, b, r);
+}
+inline bool MulOverflow(int64_t a, int64_t b, int64_t* r) {
+  return __builtin_mul_overflow(a, b, r);
+}
 
 // --- calendar (functions_time.cpp) ---------------------------------------------
 
@@ -257,6 +284,9 @@ int DaysInMonth(int64_t year, unsigned month);
 int IsoDow(int64_t days);
 // ISO-8601 week-numbering year and week of a day.
 void IsoWeek(int64_t days, int64_t* iso_year, int64_t* week);
+// A bare NULL argument i becomes a NULL TIMESTAMP (so date_trunc(part,
+// NULL) binds and is NULL, as in DuckDB).
+void NullAsTimestamp(BindInput& in, size_t i);
 // The text of a non-NULL VARCHAR constant, or false.
 bool ConstantText(const BoundExpr& e, std::string* out);
 // strftime(TIMESTAMP|DATE, VARCHAR) (functions_strftime.cpp).

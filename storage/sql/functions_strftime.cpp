@@ -23,9 +23,9 @@ namespace {
 
 const char* const kDayNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                  "Thursday", "Friday", "Saturday"};
-const char* const kMonthNames[] = {"January", "February", "March",     "April",
-                                   "May",     "June",     "July",      "August",
-                                   "September", "October", "November", "December"};
+const char* const kMonthNames[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
 
 // Checks a strftime format; returns the first unsupported specifier or "".
 std::string CheckFormat(std::string_view f) {
@@ -85,20 +85,40 @@ void Strftime(std::string_view f, int64_t local, int offset, const std::string& 
     }
     char buf[32];
     switch (code) {
-      case 'Y': Append2(out, c.year, false); break;
-      case 'C': Append2(out, FloorDiv(c.year, 100), true); break;
-      case 'y': Append2(out, ((c.year % 100) + 100) % 100, pad); break;
-      case 'm': Append2(out, c.month, pad); break;
-      case 'd': Append2(out, c.day, pad); break;
+      case 'Y':
+        Append2(out, c.year, false);
+        break;
+      case 'C':
+        Append2(out, FloorDiv(c.year, 100), true);
+        break;
+      case 'y':
+        Append2(out, ((c.year % 100) + 100) % 100, pad);
+        break;
+      case 'm':
+        Append2(out, c.month, pad);
+        break;
+      case 'd':
+        Append2(out, c.day, pad);
+        break;
       case 'e':
         std::snprintf(buf, sizeof buf, "%2u", c.day);
         *out += buf;
         break;
-      case 'H': Append2(out, hour, pad); break;
-      case 'I': Append2(out, hour % 12 == 0 ? 12 : hour % 12, pad); break;
-      case 'p': *out += hour < 12 ? "AM" : "PM"; break;
-      case 'M': Append2(out, minute, pad); break;
-      case 'S': Append2(out, second, pad); break;
+      case 'H':
+        Append2(out, hour, pad);
+        break;
+      case 'I':
+        Append2(out, hour % 12 == 0 ? 12 : hour % 12, pad);
+        break;
+      case 'p':
+        *out += hour < 12 ? "AM" : "PM";
+        break;
+      case 'M':
+        Append2(out, minute, pad);
+        break;
+      case 'S':
+        Append2(out, second, pad);
+        break;
       case 'f':
         std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(micros));
         *out += buf;
@@ -111,12 +131,24 @@ void Strftime(std::string_view f, int64_t local, int offset, const std::string& 
         std::snprintf(buf, sizeof buf, pad ? "%03lld" : "%lld", static_cast<long long>(doy));
         *out += buf;
         break;
-      case 'a': *out += std::string_view(kDayNames[dow]).substr(0, 3); break;
-      case 'A': *out += kDayNames[dow]; break;
-      case 'b': *out += std::string_view(kMonthNames[c.month - 1]).substr(0, 3); break;
-      case 'B': *out += kMonthNames[c.month - 1]; break;
-      case 'u': Append2(out, IsoDow(c.days), false); break;
-      case 'w': Append2(out, dow, false); break;
+      case 'a':
+        *out += std::string_view(kDayNames[dow]).substr(0, 3);
+        break;
+      case 'A':
+        *out += kDayNames[dow];
+        break;
+      case 'b':
+        *out += std::string_view(kMonthNames[c.month - 1]).substr(0, 3);
+        break;
+      case 'B':
+        *out += kMonthNames[c.month - 1];
+        break;
+      case 'u':
+        Append2(out, IsoDow(c.days), false);
+        break;
+      case 'w':
+        Append2(out, dow, false);
+        break;
       case 'V':
       case 'G': {
         int64_t iy, w;
@@ -135,8 +167,8 @@ void Strftime(std::string_view f, int64_t local, int offset, const std::string& 
         Append2(out, (doy + 6 - (dow + 6) % 7) / 7, true);
         break;
       case 'x':
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year),
-                      c.month, c.day);
+        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month,
+                      c.day);
         *out += buf;
         break;
       case 'X':
@@ -146,14 +178,19 @@ void Strftime(std::string_view f, int64_t local, int offset, const std::string& 
         break;
       case 'c':
         std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02lld",
-                      static_cast<long long>(c.year), c.month, c.day,
-                      static_cast<long long>(hour), static_cast<long long>(minute),
-                      static_cast<long long>(second));
+                      static_cast<long long>(c.year), c.month, c.day, static_cast<long long>(hour),
+                      static_cast<long long>(minute), static_cast<long long>(second));
         *out += buf;
         break;
-      case 'z': *out += OffsetText(offset); break;
-      case 'Z': *out += zone; break;
-      case '%': *out += '%'; break;
+      case 'z':
+        *out += OffsetText(offset);
+        break;
+      case 'Z':
+        *out += zone;
+        break;
+      case '%':
+        *out += '%';
+        break;
       default:
         *out += '%';
         *out += code;
@@ -165,6 +202,7 @@ void Strftime(std::string_view f, int64_t local, int offset, const std::string& 
 }  // namespace
 
 Status BindStrftime(BindInput& in, BoundExprPtr* out) {
+  NullAsTimestamp(in, 0);
   if (in.args.size() != 2) return Status::OK();
   const SqlTypeId t = in.args[0]->type.id;
   if ((t != SqlTypeId::kTimestamp && t != SqlTypeId::kDate) ||
@@ -175,13 +213,12 @@ Status BindStrftime(BindInput& in, BoundExprPtr* out) {
   if (ConstantText(*in.args[1], &format)) {
     const std::string bad = CheckFormat(format);
     if (!bad.empty()) {
-      return Status::InvalidArgument("strftime: unsupported format specifier \"" + bad +
-                                     "\" in '" + format + "'");
+      return Status::InvalidArgument("strftime: unsupported format specifier \"" + bad + "\" in '" +
+                                     format + "'");
     }
   }
   const bool is_date = t == SqlTypeId::kDate;
-  ScalarKernel k = [is_date](const EvalContext& ctx, const Vector* const* a, size_t n,
-                             Vector* o) {
+  ScalarKernel k = [is_date](const EvalContext& ctx, const Vector* const* a, size_t n, Vector* o) {
     const auto* fmt = a[1]->data<std::string_view>();
     auto* r = o->data<std::string_view>();
     const TimeZone& z = *ctx.zone;
@@ -218,6 +255,5 @@ Status BindStrftime(BindInput& in, BoundExprPtr* out) {
                   in.position);
   return Status::OK();
 }
-
 
 }  // namespace tp::storage::sql::internal

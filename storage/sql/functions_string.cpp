@@ -91,6 +91,7 @@ size_t ByteOfChar(std::string_view s, int64_t k) {
 
 uint32_t LowerCp(uint32_t c) {
   if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  if (c == 0x1E9E) return 0xDF;  // capital sharp s
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
   if (c >= 0x100 && c <= 0x17F) {
     if (c == 0x130) return 'i';
@@ -111,6 +112,7 @@ uint32_t LowerCp(uint32_t c) {
 
 uint32_t UpperCp(uint32_t c) {
   if (c < 0x80) return c >= 'a' && c <= 'z' ? c - 32 : c;
+  if (c == 0xDF) return 0x1E9E;  // sharp s, as DuckDB (one character, not "SS")
   if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
   if (c == 0xFF) return 0x178;
   if (c >= 0x100 && c <= 0x17F) {
@@ -288,7 +290,7 @@ bool LikeMatch(std::string_view s, std::string_view p) {
 // A constant pattern, classified so common shapes avoid the general matcher.
 struct LikePattern {
   enum Kind { kEqual, kPrefix, kSuffix, kContains, kGeneral } kind = kGeneral;
-  std::string text;     // the literal part (kEqual..kContains) or the pattern
+  std::string text;  // the literal part (kEqual..kContains) or the pattern
   bool case_insensitive = false;
 
   explicit LikePattern(std::string p, bool ci) : case_insensitive(ci) {
@@ -319,11 +321,16 @@ struct LikePattern {
 
   bool Matches(std::string_view s) const {
     switch (kind) {
-      case kEqual: return s == text;
-      case kPrefix: return s.substr(0, text.size()) == text;
-      case kSuffix: return s.size() >= text.size() && s.substr(s.size() - text.size()) == text;
-      case kContains: return s.find(text) != std::string_view::npos;
-      case kGeneral: break;
+      case kEqual:
+        return s == text;
+      case kPrefix:
+        return s.substr(0, text.size()) == text;
+      case kSuffix:
+        return s.size() >= text.size() && s.substr(s.size() - text.size()) == text;
+      case kContains:
+        return s.find(text) != std::string_view::npos;
+      case kGeneral:
+        break;
     }
     return LikeMatch(s, text);
   }
@@ -586,8 +593,7 @@ Status BindSearch(BindInput& in, BoundExprPtr* out) {
         *a[0], *a[1], n, o, [which](std::string_view s, std::string_view x) {
           if (which == 0) return static_cast<uint8_t>(s.substr(0, x.size()) == x);
           if (which == 1) {
-            return static_cast<uint8_t>(s.size() >= x.size() &&
-                                        s.substr(s.size() - x.size()) == x);
+            return static_cast<uint8_t>(s.size() >= x.size() && s.substr(s.size() - x.size()) == x);
           }
           return static_cast<uint8_t>(s.find(x) != std::string_view::npos);
         });

@@ -68,6 +68,14 @@ void IsoWeek(int64_t days, int64_t* iso_year, int64_t* week) {
   *week = (thursday - DaysFromCivil(y, 1, 1)) / 7 + 1;
 }
 
+void NullAsTimestamp(BindInput& in, size_t i) {
+  if (i < in.args.size() && in.args[i]->type.id == SqlTypeId::kNull &&
+      in.args[i]->kind == BoundKind::kConstant) {
+    in.args[i] =
+        MakeConstant(Value::Null(SqlType::Of(SqlTypeId::kTimestamp)), in.args[i]->position);
+  }
+}
+
 bool ConstantText(const BoundExpr& e, std::string* out) {
   if (e.kind != BoundKind::kConstant || e.type.id != SqlTypeId::kString || e.value.is_null()) {
     return false;
@@ -142,8 +150,25 @@ Interval Negate(const Interval& iv) { return Interval{-iv.months, -iv.days, -iv.
 // --- parts ---------------------------------------------------------------------------
 
 enum class Part {
-  kMicrosecond, kMillisecond, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear,
-  kDecade, kCentury, kMillennium, kDow, kIsoDow, kDoy, kEpoch, kIsoYear, kYearWeek,
+  kMicrosecond,
+  kMillisecond,
+  kSecond,
+  kMinute,
+  kHour,
+  kDay,
+  kWeek,
+  kMonth,
+  kQuarter,
+  kYear,
+  kDecade,
+  kCentury,
+  kMillennium,
+  kDow,
+  kIsoDow,
+  kDoy,
+  kEpoch,
+  kIsoYear,
+  kYearWeek,
 };
 
 bool ParsePart(std::string name, Part* part) {
@@ -152,31 +177,56 @@ bool ParsePart(std::string name, Part* part) {
     const char* name;
     Part part;
   } kNames[] = {
-      {"microseconds", Part::kMicrosecond}, {"microsecond", Part::kMicrosecond},
-      {"us", Part::kMicrosecond},           {"usec", Part::kMicrosecond},
-      {"milliseconds", Part::kMillisecond}, {"millisecond", Part::kMillisecond},
-      {"ms", Part::kMillisecond},           {"msec", Part::kMillisecond},
-      {"seconds", Part::kSecond},           {"second", Part::kSecond},
-      {"s", Part::kSecond},                 {"sec", Part::kSecond},
-      {"minutes", Part::kMinute},           {"minute", Part::kMinute},
-      {"m", Part::kMinute},                 {"min", Part::kMinute},
-      {"hours", Part::kHour},               {"hour", Part::kHour},
-      {"h", Part::kHour},                   {"hr", Part::kHour},
-      {"days", Part::kDay},                 {"day", Part::kDay},
-      {"d", Part::kDay},                    {"dayofmonth", Part::kDay},
-      {"weeks", Part::kWeek},               {"week", Part::kWeek},
-      {"w", Part::kWeek},                   {"weekofyear", Part::kWeek},
-      {"months", Part::kMonth},             {"month", Part::kMonth},
-      {"mon", Part::kMonth},                {"quarters", Part::kQuarter},
-      {"quarter", Part::kQuarter},          {"years", Part::kYear},
-      {"year", Part::kYear},                {"y", Part::kYear},
-      {"decades", Part::kDecade},           {"decade", Part::kDecade},
-      {"centuries", Part::kCentury},        {"century", Part::kCentury},
-      {"millennia", Part::kMillennium},     {"millennium", Part::kMillennium},
-      {"dow", Part::kDow},                  {"dayofweek", Part::kDow},
-      {"weekday", Part::kDow},              {"isodow", Part::kIsoDow},
-      {"doy", Part::kDoy},                  {"dayofyear", Part::kDoy},
-      {"epoch", Part::kEpoch},              {"isoyear", Part::kIsoYear},
+      {"microseconds", Part::kMicrosecond},
+      {"microsecond", Part::kMicrosecond},
+      {"us", Part::kMicrosecond},
+      {"usec", Part::kMicrosecond},
+      {"milliseconds", Part::kMillisecond},
+      {"millisecond", Part::kMillisecond},
+      {"ms", Part::kMillisecond},
+      {"msec", Part::kMillisecond},
+      {"seconds", Part::kSecond},
+      {"second", Part::kSecond},
+      {"s", Part::kSecond},
+      {"sec", Part::kSecond},
+      {"minutes", Part::kMinute},
+      {"minute", Part::kMinute},
+      {"m", Part::kMinute},
+      {"min", Part::kMinute},
+      {"hours", Part::kHour},
+      {"hour", Part::kHour},
+      {"h", Part::kHour},
+      {"hr", Part::kHour},
+      {"days", Part::kDay},
+      {"day", Part::kDay},
+      {"d", Part::kDay},
+      {"dayofmonth", Part::kDay},
+      {"weeks", Part::kWeek},
+      {"week", Part::kWeek},
+      {"w", Part::kWeek},
+      {"weekofyear", Part::kWeek},
+      {"months", Part::kMonth},
+      {"month", Part::kMonth},
+      {"mon", Part::kMonth},
+      {"quarters", Part::kQuarter},
+      {"quarter", Part::kQuarter},
+      {"years", Part::kYear},
+      {"year", Part::kYear},
+      {"y", Part::kYear},
+      {"decades", Part::kDecade},
+      {"decade", Part::kDecade},
+      {"centuries", Part::kCentury},
+      {"century", Part::kCentury},
+      {"millennia", Part::kMillennium},
+      {"millennium", Part::kMillennium},
+      {"dow", Part::kDow},
+      {"dayofweek", Part::kDow},
+      {"weekday", Part::kDow},
+      {"isodow", Part::kIsoDow},
+      {"doy", Part::kDoy},
+      {"dayofyear", Part::kDoy},
+      {"epoch", Part::kEpoch},
+      {"isoyear", Part::kIsoYear},
       {"yearweek", Part::kYearWeek},
   };
   for (const auto& n : kNames) {
@@ -191,61 +241,94 @@ bool ParsePart(std::string name, Part* part) {
 // date_trunc on a local time (µs since the local epoch).
 int64_t TruncLocal(int64_t local, Part part) {
   switch (part) {
-    case Part::kMicrosecond: return local;
-    case Part::kMillisecond: return FloorDiv(local, 1000) * 1000;
-    case Part::kSecond: return FloorDiv(local, kSecUs) * kSecUs;
-    case Part::kMinute: return FloorDiv(local, kMinUs) * kMinUs;
-    case Part::kHour: return FloorDiv(local, kHourUs) * kHourUs;
-    case Part::kDay: return FloorDiv(local, kDayUs) * kDayUs;
+    case Part::kMicrosecond:
+      return local;
+    case Part::kMillisecond:
+      return FloorDiv(local, 1000) * 1000;
+    case Part::kSecond:
+      return FloorDiv(local, kSecUs) * kSecUs;
+    case Part::kMinute:
+      return FloorDiv(local, kMinUs) * kMinUs;
+    case Part::kHour:
+      return FloorDiv(local, kHourUs) * kHourUs;
+    case Part::kDay:
+      return FloorDiv(local, kDayUs) * kDayUs;
     case Part::kWeek: {
       const int64_t days = FloorDiv(local, kDayUs);
       return (days - (IsoDow(days) - 1)) * kDayUs;
     }
-    default: break;
+    default:
+      break;
   }
   const Civil c = FromLocal(local);
   int64_t y = c.year;
   unsigned m = 1;
   switch (part) {
-    case Part::kMonth: m = c.month; break;
-    case Part::kQuarter: m = (c.month - 1) / 3 * 3 + 1; break;
-    case Part::kYear: break;
-    case Part::kDecade: y = FloorDiv(y, 10) * 10; break;
-    case Part::kCentury: y = FloorDiv(y - 1, 100) * 100 + 1; break;
-    case Part::kMillennium: y = FloorDiv(y - 1, 1000) * 1000 + 1; break;
-    default: break;
+    case Part::kMonth:
+      m = c.month;
+      break;
+    case Part::kQuarter:
+      m = (c.month - 1) / 3 * 3 + 1;
+      break;
+    case Part::kYear:
+      break;
+    case Part::kDecade:
+      y = FloorDiv(y, 10) * 10;
+      break;
+    case Part::kCentury:
+      y = FloorDiv(y - 1, 100) * 100 + 1;
+      break;
+    case Part::kMillennium:
+      y = FloorDiv(y - 1, 1000) * 1000 + 1;
+      break;
+    default:
+      break;
   }
   return DaysFromCivil(y, m, 1) * kDayUs;
 }
 
-bool TruncatablePart(Part p) {
-  return p <= Part::kMillennium;
-}
+bool TruncatablePart(Part p) { return p <= Part::kMillennium; }
 
 // A date part of a local time, BIGINT (epoch handled by the caller).
 int64_t PartOfLocal(int64_t local, Part part) {
   const int64_t days = FloorDiv(local, kDayUs);
   const int64_t tod = local - days * kDayUs;
   switch (part) {
-    case Part::kMicrosecond: return tod % kMinUs;
-    case Part::kMillisecond: return tod % kMinUs / 1000;
-    case Part::kSecond: return tod % kMinUs / kSecUs;
-    case Part::kMinute: return tod % kHourUs / kMinUs;
-    case Part::kHour: return tod / kHourUs;
-    case Part::kDow: return IsoDow(days) % 7;
-    case Part::kIsoDow: return IsoDow(days);
-    default: break;
+    case Part::kMicrosecond:
+      return tod % kMinUs;
+    case Part::kMillisecond:
+      return tod % kMinUs / 1000;
+    case Part::kSecond:
+      return tod % kMinUs / kSecUs;
+    case Part::kMinute:
+      return tod % kHourUs / kMinUs;
+    case Part::kHour:
+      return tod / kHourUs;
+    case Part::kDow:
+      return IsoDow(days) % 7;
+    case Part::kIsoDow:
+      return IsoDow(days);
+    default:
+      break;
   }
   const Civil c = FromLocal(local);
   switch (part) {
-    case Part::kDay: return c.day;
-    case Part::kMonth: return c.month;
-    case Part::kQuarter: return (c.month - 1) / 3 + 1;
-    case Part::kYear: return c.year;
-    case Part::kDecade: return FloorDiv(c.year, 10);
-    case Part::kCentury: return c.year > 0 ? (c.year - 1) / 100 + 1 : -((-c.year) / 100 + 1);
-    case Part::kMillennium: return c.year > 0 ? (c.year - 1) / 1000 + 1 : -((-c.year) / 1000 + 1);
-    case Part::kDoy: return c.days - DaysFromCivil(c.year, 1, 1) + 1;
+    case Part::kDay:
+      return c.day;
+    case Part::kMonth:
+      return c.month;
+    case Part::kQuarter:
+      return (c.month - 1) / 3 + 1;
+    case Part::kYear:
+      return c.year;
+    case Part::kDecade:
+      return FloorDiv(c.year, 10);
+    case Part::kCentury:
+      return c.year > 0 ? (c.year - 1) / 100 + 1 : -((-c.year) / 100 + 1);
+    case Part::kMillennium:
+      return c.year > 0 ? (c.year - 1) / 1000 + 1 : -((-c.year) / 1000 + 1);
+    case Part::kDoy:
+      return c.days - DaysFromCivil(c.year, 1, 1) + 1;
     case Part::kWeek:
     case Part::kIsoYear:
     case Part::kYearWeek: {
@@ -253,7 +336,8 @@ int64_t PartOfLocal(int64_t local, Part part) {
       IsoWeek(c.days, &iy, &w);
       return part == Part::kWeek ? w : part == Part::kIsoYear ? iy : iy * 100 + w;
     }
-    default: break;
+    default:
+      break;
   }
   return 0;
 }
@@ -261,19 +345,44 @@ int64_t PartOfLocal(int64_t local, Part part) {
 // A date part of an interval (DuckDB: hours are not wrapped into days).
 bool PartOfInterval(const Interval& iv, Part part, int64_t* out) {
   switch (part) {
-    case Part::kYear: *out = iv.months / 12; return true;
-    case Part::kMonth: *out = iv.months % 12; return true;
-    case Part::kQuarter: *out = iv.months % 12 / 3 + 1; return true;
-    case Part::kDay: *out = iv.days; return true;
-    case Part::kHour: *out = iv.micros / kHourUs; return true;
-    case Part::kMinute: *out = iv.micros % kHourUs / kMinUs; return true;
-    case Part::kSecond: *out = iv.micros % kMinUs / kSecUs; return true;
-    case Part::kMillisecond: *out = iv.micros % kMinUs / 1000; return true;
-    case Part::kMicrosecond: *out = iv.micros % kMinUs; return true;
-    case Part::kDecade: *out = iv.months / 120; return true;
-    case Part::kCentury: *out = iv.months / 1200; return true;
-    case Part::kMillennium: *out = iv.months / 12000; return true;
-    default: return false;
+    case Part::kYear:
+      *out = iv.months / 12;
+      return true;
+    case Part::kMonth:
+      *out = iv.months % 12;
+      return true;
+    case Part::kQuarter:
+      *out = iv.months % 12 / 3 + 1;
+      return true;
+    case Part::kDay:
+      *out = iv.days;
+      return true;
+    case Part::kHour:
+      *out = iv.micros / kHourUs;
+      return true;
+    case Part::kMinute:
+      *out = iv.micros % kHourUs / kMinUs;
+      return true;
+    case Part::kSecond:
+      *out = iv.micros % kMinUs / kSecUs;
+      return true;
+    case Part::kMillisecond:
+      *out = iv.micros % kMinUs / 1000;
+      return true;
+    case Part::kMicrosecond:
+      *out = iv.micros % kMinUs;
+      return true;
+    case Part::kDecade:
+      *out = iv.months / 120;
+      return true;
+    case Part::kCentury:
+      *out = iv.months / 1200;
+      return true;
+    case Part::kMillennium:
+      *out = iv.months / 12000;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -290,6 +399,7 @@ Status BadPart(const std::string& fn, const std::string& part) {
 }
 
 Status BindDateTrunc(BindInput& in, BoundExprPtr* out) {
+  NullAsTimestamp(in, 1);
   if (in.args.size() != 2 || in.args[0]->type.id != SqlTypeId::kString) return Status::OK();
   const SqlTypeId t = in.args[1]->type.id;
   if (t != SqlTypeId::kTimestamp && t != SqlTypeId::kDate) return Status::OK();
@@ -313,9 +423,8 @@ Status BindDateTrunc(BindInput& in, BoundExprPtr* out) {
           return v - (local - TruncLocal(local, part));
         });
       } else {
-        UnaryMap<int64_t, int64_t>(*a[1], n, o, [part, &z](int64_t v) {
-          return z.ToUtc(TruncLocal(z.ToLocal(v), part));
-        });
+        UnaryMap<int64_t, int64_t>(
+            *a[1], n, o, [part, &z](int64_t v) { return z.ToUtc(TruncLocal(z.ToLocal(v), part)); });
       }
       return Status::OK();
     };
@@ -346,8 +455,8 @@ Status MakeDatePart(BindInput& in, Part part, size_t arg, const std::string& fn,
         UnaryMap<int64_t, double>(*a[arg], n, o,
                                   [](int64_t v) { return static_cast<double>(v) / 1e6; });
       } else {
-        UnaryMap<int64_t, int64_t>(*a[arg], n, o,
-                                   [part, &z](int64_t v) { return PartOfLocal(z.ToLocal(v), part); });
+        UnaryMap<int64_t, int64_t>(
+            *a[arg], n, o, [part, &z](int64_t v) { return PartOfLocal(z.ToLocal(v), part); });
       }
       return Status::OK();
     };
@@ -357,9 +466,8 @@ Status MakeDatePart(BindInput& in, Part part, size_t arg, const std::string& fn,
         UnaryMap<int32_t, double>(*a[arg], n, o,
                                   [](int32_t d) { return static_cast<double>(d) * 86400; });
       } else {
-        UnaryMap<int32_t, int64_t>(*a[arg], n, o, [part](int32_t d) {
-          return PartOfLocal(int64_t{d} * kDayUs, part);
-        });
+        UnaryMap<int32_t, int64_t>(
+            *a[arg], n, o, [part](int32_t d) { return PartOfLocal(int64_t{d} * kDayUs, part); });
       }
       return Status::OK();
     };
@@ -370,7 +478,8 @@ Status MakeDatePart(BindInput& in, Part part, size_t arg, const std::string& fn,
     }
     k = [part, arg, epoch](const EvalContext&, const Vector* const* a, size_t n, Vector* o) {
       if (epoch) {
-        UnaryMap<Interval, double>(*a[arg], n, o, [](const Interval& iv) { return IntervalEpoch(iv); });
+        UnaryMap<Interval, double>(*a[arg], n, o,
+                                   [](const Interval& iv) { return IntervalEpoch(iv); });
       } else {
         UnaryMap<Interval, int64_t>(*a[arg], n, o, [part](const Interval& iv) {
           int64_t v = 0;
@@ -388,6 +497,7 @@ Status MakeDatePart(BindInput& in, Part part, size_t arg, const std::string& fn,
 }
 
 Status BindDatePart(BindInput& in, BoundExprPtr* out) {
+  NullAsTimestamp(in, 1);
   if (in.args.size() != 2 || in.args[0]->type.id != SqlTypeId::kString) return Status::OK();
   const SqlTypeId t = in.args[1]->type.id;
   if (t != SqlTypeId::kTimestamp && t != SqlTypeId::kDate && t != SqlTypeId::kInterval) {
@@ -404,6 +514,7 @@ Status BindDatePart(BindInput& in, BoundExprPtr* out) {
 
 // year(x), month(x), ...: date_part with the part in the name.
 Status BindPartFunction(BindInput& in, BoundExprPtr* out) {
+  NullAsTimestamp(in, 0);
   if (in.args.size() != 1) return Status::OK();
   Part part;
   if (!ParsePart(in.name, &part)) return Status::OK();
@@ -484,10 +595,8 @@ Status BindTemporalArithmetic(BindInput& in, BoundExprPtr* out) {
     Status s = Cast(in, 1, kTs);
     if (!s.ok()) return s;
     rt = kTs;
-    k = Binary<Interval, int64_t, int64_t>(
-        [](const EvalContext& ctx, const Interval& iv, int64_t t) {
-          return AddInterval(ctx, t, iv);
-        });
+    k = Binary<Interval, int64_t, int64_t>([](const EvalContext& ctx, const Interval& iv,
+                                              int64_t t) { return AddInterval(ctx, t, iv); });
   } else if ((plus || minus) && a == SqlTypeId::kDate && integral(b)) {
     Status s = Cast(in, 1, SqlType::Of(SqlTypeId::kInt32));
     if (!s.ok()) return s;
@@ -499,8 +608,9 @@ Status BindTemporalArithmetic(BindInput& in, BoundExprPtr* out) {
     Status s = Cast(in, 0, SqlType::Of(SqlTypeId::kInt32));
     if (!s.ok()) return s;
     rt = kDate;
-    k = Binary<int32_t, int32_t, int32_t>(
-        [](const EvalContext&, int32_t n, int32_t d) { return static_cast<int32_t>(int64_t{d} + n); });
+    k = Binary<int32_t, int32_t, int32_t>([](const EvalContext&, int32_t n, int32_t d) {
+      return static_cast<int32_t>(int64_t{d} + n);
+    });
   } else if (minus && a == SqlTypeId::kDate && b == SqlTypeId::kDate) {
     rt = kBig;
     k = Binary<int32_t, int32_t, int64_t>(

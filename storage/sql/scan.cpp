@@ -144,11 +144,15 @@ class ScanStream : public Stream {
       ctx_->files_skipped++;
       return Status::OK();
     }
-    auto r = parquet::ParquetReader::Open(ctx_->data_dir() / entry.path);
-    if (!r.ok()) {
-      return r.status().Prefixed("reading table " + s_->node->table + ": ");
+    if (s_->data->readers != nullptr) {
+      auto r = s_->data->readers->Get(ctx_->data_dir(), entry);
+      if (!r.ok()) return r.status().Prefixed("reading table " + s_->node->table + ": ");
+      reader_ = std::move(*r);
+    } else {
+      auto r = parquet::ParquetReader::Open(ctx_->data_dir() / entry.path);
+      if (!r.ok()) return r.status().Prefixed("reading table " + s_->node->table + ": ");
+      reader_ = std::move(*r);
     }
-    reader_ = std::move(*r);
     ctx_->files_scanned++;
     // Map the scan's columns to the file's fields by name (an older file
     // may lack columns added later, or hold a narrower type).
@@ -300,7 +304,7 @@ class ScanStream : public Stream {
   ScanShared* s_;
   QueryContext* ctx_;
   std::vector<SqlType> types_;
-  std::unique_ptr<parquet::ParquetReader> reader_;
+  std::shared_ptr<const parquet::ParquetReader> reader_;
   std::vector<int> fields_;
   std::vector<SqlType> file_types_;
   std::vector<BoundExprPtr> casts_;

@@ -139,7 +139,8 @@ int64_t TimeZone::ToUtc(int64_t local_us) const {
       if (before >= t.End(k) * kUs && after < t.begin[k + 1] * kUs) return before;
     }
   }
-  const auto local = date::local_time<std::chrono::microseconds>(std::chrono::microseconds(local_us));
+  const auto local =
+      date::local_time<std::chrono::microseconds>(std::chrono::microseconds(local_us));
   const date::local_info info = Zone(zone_)->get_info(date::floor<std::chrono::seconds>(local));
   // Skipped (nonexistent): the offset from before the jump, info.first.
   // Repeated (ambiguous): the later offset, info.second.

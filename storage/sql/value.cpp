@@ -13,14 +13,22 @@ namespace tp::storage::sql {
 
 SqlType SqlType::FromStorage(const LogicalType& t) {
   switch (t.id) {
-    case TypeId::kBool: return Of(SqlTypeId::kBool);
-    case TypeId::kInt32: return Of(SqlTypeId::kInt32);
-    case TypeId::kInt64: return Of(SqlTypeId::kInt64);
-    case TypeId::kFloat64: return Of(SqlTypeId::kFloat64);
-    case TypeId::kDecimal: return Decimal(t.precision, t.scale);
-    case TypeId::kString: return Of(SqlTypeId::kString);
-    case TypeId::kDate: return Of(SqlTypeId::kDate);
-    case TypeId::kTimestamp: return Of(SqlTypeId::kTimestamp);
+    case TypeId::kBool:
+      return Of(SqlTypeId::kBool);
+    case TypeId::kInt32:
+      return Of(SqlTypeId::kInt32);
+    case TypeId::kInt64:
+      return Of(SqlTypeId::kInt64);
+    case TypeId::kFloat64:
+      return Of(SqlTypeId::kFloat64);
+    case TypeId::kDecimal:
+      return Decimal(t.precision, t.scale);
+    case TypeId::kString:
+      return Of(SqlTypeId::kString);
+    case TypeId::kDate:
+      return Of(SqlTypeId::kDate);
+    case TypeId::kTimestamp:
+      return Of(SqlTypeId::kTimestamp);
   }
   return {};
 }
@@ -28,35 +36,59 @@ SqlType SqlType::FromStorage(const LogicalType& t) {
 bool SqlType::ToStorage(LogicalType* out) const {
   switch (id) {
     case SqlTypeId::kNull:
-    case SqlTypeId::kInterval: return false;
-    case SqlTypeId::kBool: *out = LogicalType::Of(TypeId::kBool); return true;
-    case SqlTypeId::kInt32: *out = LogicalType::Of(TypeId::kInt32); return true;
-    case SqlTypeId::kInt64: *out = LogicalType::Of(TypeId::kInt64); return true;
-    case SqlTypeId::kFloat64: *out = LogicalType::Of(TypeId::kFloat64); return true;
+    case SqlTypeId::kInterval:
+      return false;
+    case SqlTypeId::kBool:
+      *out = LogicalType::Of(TypeId::kBool);
+      return true;
+    case SqlTypeId::kInt32:
+      *out = LogicalType::Of(TypeId::kInt32);
+      return true;
+    case SqlTypeId::kInt64:
+      *out = LogicalType::Of(TypeId::kInt64);
+      return true;
+    case SqlTypeId::kFloat64:
+      *out = LogicalType::Of(TypeId::kFloat64);
+      return true;
     case SqlTypeId::kDecimal:
       if (precision > 18) return false;
       *out = LogicalType::Decimal(precision, scale);
       return true;
-    case SqlTypeId::kString: *out = LogicalType::Of(TypeId::kString); return true;
-    case SqlTypeId::kDate: *out = LogicalType::Of(TypeId::kDate); return true;
-    case SqlTypeId::kTimestamp: *out = LogicalType::Of(TypeId::kTimestamp); return true;
+    case SqlTypeId::kString:
+      *out = LogicalType::Of(TypeId::kString);
+      return true;
+    case SqlTypeId::kDate:
+      *out = LogicalType::Of(TypeId::kDate);
+      return true;
+    case SqlTypeId::kTimestamp:
+      *out = LogicalType::Of(TypeId::kTimestamp);
+      return true;
   }
   return false;
 }
 
 std::string SqlType::ToString() const {
   switch (id) {
-    case SqlTypeId::kNull: return "\"NULL\"";
-    case SqlTypeId::kBool: return "BOOLEAN";
-    case SqlTypeId::kInt32: return "INTEGER";
-    case SqlTypeId::kInt64: return "BIGINT";
-    case SqlTypeId::kFloat64: return "DOUBLE";
+    case SqlTypeId::kNull:
+      return "\"NULL\"";
+    case SqlTypeId::kBool:
+      return "BOOLEAN";
+    case SqlTypeId::kInt32:
+      return "INTEGER";
+    case SqlTypeId::kInt64:
+      return "BIGINT";
+    case SqlTypeId::kFloat64:
+      return "DOUBLE";
     case SqlTypeId::kDecimal:
       return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case SqlTypeId::kString: return "VARCHAR";
-    case SqlTypeId::kDate: return "DATE";
-    case SqlTypeId::kTimestamp: return "TIMESTAMP WITH TIME ZONE";
-    case SqlTypeId::kInterval: return "INTERVAL";
+    case SqlTypeId::kString:
+      return "VARCHAR";
+    case SqlTypeId::kDate:
+      return "DATE";
+    case SqlTypeId::kTimestamp:
+      return "TIMESTAMP WITH TIME ZONE";
+    case SqlTypeId::kInterval:
+      return "INTERVAL";
   }
   return "?";
 }
@@ -64,15 +96,20 @@ std::string SqlType::ToString() const {
 size_t PhysicalWidth(SqlTypeId id) {
   switch (id) {
     case SqlTypeId::kNull:
-    case SqlTypeId::kBool: return 1;
+    case SqlTypeId::kBool:
+      return 1;
     case SqlTypeId::kInt32:
-    case SqlTypeId::kDate: return 4;
+    case SqlTypeId::kDate:
+      return 4;
     case SqlTypeId::kInt64:
     case SqlTypeId::kFloat64:
     case SqlTypeId::kDecimal:
-    case SqlTypeId::kTimestamp: return 8;
-    case SqlTypeId::kString: return sizeof(std::string_view);
-    case SqlTypeId::kInterval: return sizeof(Interval);
+    case SqlTypeId::kTimestamp:
+      return 8;
+    case SqlTypeId::kString:
+      return sizeof(std::string_view);
+    case SqlTypeId::kInterval:
+      return sizeof(Interval);
   }
   return 8;
 }
@@ -145,10 +182,9 @@ std::string DatePart(int64_t days, bool* bc) {
 std::string TimeOfDay(uint64_t micros) {
   const uint64_t secs = micros / 1000000, frac = micros % 1000000;
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu",
-                        static_cast<unsigned long long>(secs / 3600),
-                        static_cast<unsigned long long>(secs / 60 % 60),
-                        static_cast<unsigned long long>(secs % 60));
+  int n = std::snprintf(
+      buf, sizeof buf, "%02llu:%02llu:%02llu", static_cast<unsigned long long>(secs / 3600),
+      static_cast<unsigned long long>(secs / 60 % 60), static_cast<unsigned long long>(secs % 60));
   std::string out(buf, static_cast<size_t>(n));
   if (frac != 0) {
     std::snprintf(buf, sizeof buf, ".%06llu", static_cast<unsigned long long>(frac));
@@ -177,7 +213,8 @@ std::string FormatDecimal(int64_t unscaled, int scale) {
 }
 
 std::string FormatDouble(double d) {
-  if (std::isnan(d)) return "nan";
+  // DuckDB prints the sign of a NaN too (0.0 / 0 is -nan on x86).
+  if (std::isnan(d)) return std::signbit(d) ? "-nan" : "nan";
   if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
@@ -252,20 +289,28 @@ std::string FormatTimestamp(int64_t micros, int offset_seconds) {
 std::string Value::ToString() const {
   if (null_) return "NULL";
   switch (type_.id) {
-    case SqlTypeId::kNull: return "NULL";
-    case SqlTypeId::kBool: return i_ != 0 ? "true" : "false";
+    case SqlTypeId::kNull:
+      return "NULL";
+    case SqlTypeId::kBool:
+      return i_ != 0 ? "true" : "false";
     case SqlTypeId::kInt32:
-    case SqlTypeId::kInt64: return std::to_string(i_);
-    case SqlTypeId::kFloat64: return FormatDouble(d_);
-    case SqlTypeId::kDecimal: return FormatDecimal(i_, type_.scale);
-    case SqlTypeId::kString: return s_;
+    case SqlTypeId::kInt64:
+      return std::to_string(i_);
+    case SqlTypeId::kFloat64:
+      return FormatDouble(d_);
+    case SqlTypeId::kDecimal:
+      return FormatDecimal(i_, type_.scale);
+    case SqlTypeId::kString:
+      return s_;
     case SqlTypeId::kDate: {
       bool bc = false;
       std::string s = DatePart(i_, &bc);
       return bc ? s + " (BC)" : s;
     }
-    case SqlTypeId::kTimestamp: return FormatTimestamp(i_, 0);
-    case SqlTypeId::kInterval: return FormatInterval(iv_);
+    case SqlTypeId::kTimestamp:
+      return FormatTimestamp(i_, 0);
+    case SqlTypeId::kInterval:
+      return FormatInterval(iv_);
   }
   return "?";
 }

@@ -10,8 +10,7 @@ namespace {
 
 constexpr size_t kHeapBlock = 64 * 1024;
 
-void AddOwner(std::vector<std::shared_ptr<const void>>* owners,
-              std::shared_ptr<const void> owner) {
+void AddOwner(std::vector<std::shared_ptr<const void>>* owners, std::shared_ptr<const void> owner) {
   if (owner == nullptr) return;
   for (const auto& o : *owners) {
     if (o == owner) return;
@@ -22,11 +21,21 @@ void AddOwner(std::vector<std::shared_ptr<const void>>* owners,
 // Copies one value of `width` bytes.
 inline void CopyValue(uint8_t* dst, const uint8_t* src, size_t width) {
   switch (width) {
-    case 1: *dst = *src; break;
-    case 4: std::memcpy(dst, src, 4); break;
-    case 8: std::memcpy(dst, src, 8); break;
-    case 16: std::memcpy(dst, src, 16); break;
-    default: std::memcpy(dst, src, width); break;
+    case 1:
+      *dst = *src;
+      break;
+    case 4:
+      std::memcpy(dst, src, 4);
+      break;
+    case 8:
+      std::memcpy(dst, src, 8);
+      break;
+    case 16:
+      std::memcpy(dst, src, 16);
+      break;
+    default:
+      std::memcpy(dst, src, width);
+      break;
   }
 }
 
@@ -125,7 +134,8 @@ void Vector::Reset(SqlType type, size_t size) {
   owners_.clear();
   heap_.reset();
   const size_t bytes = size * PhysicalWidth(type.id);
-  if (!OwnsUnshared() || own_->data_bytes < bytes) own_ = std::make_shared<Shared>(AllocationSize(bytes));
+  if (!OwnsUnshared() || own_->data_bytes < bytes)
+    own_ = std::make_shared<Shared>(AllocationSize(bytes));
   data_ = reinterpret_cast<uint8_t*>(own_->data.get());
   validity_ = nullptr;
   size_ = size;
@@ -214,8 +224,8 @@ void Vector::Slice(const Vector& other, size_t offset, size_t count) {
   heap_.reset();
 }
 
-void Vector::ReferenceExternal(SqlType type, const void* data, const uint8_t* validity,
-                               size_t size, std::shared_ptr<const void> owner) {
+void Vector::ReferenceExternal(SqlType type, const void* data, const uint8_t* validity, size_t size,
+                               std::shared_ptr<const void> owner) {
   type_ = type;
   size_ = size;
   // Views are never written through (see data()), so dropping const is safe.
@@ -315,37 +325,56 @@ void Vector::SetValue(size_t row, const Value& v) {
   }
   if (validity_ != nullptr) validity_[row] = 1;
   switch (type_.id) {
-    case SqlTypeId::kNull: break;
-    case SqlTypeId::kBool: data_[row] = v.int_value() != 0 ? 1 : 0; break;
+    case SqlTypeId::kNull:
+      break;
+    case SqlTypeId::kBool:
+      data_[row] = v.int_value() != 0 ? 1 : 0;
+      break;
     case SqlTypeId::kInt32:
-    case SqlTypeId::kDate: data<int32_t>()[row] = static_cast<int32_t>(v.int_value()); break;
+    case SqlTypeId::kDate:
+      data<int32_t>()[row] = static_cast<int32_t>(v.int_value());
+      break;
     case SqlTypeId::kInt64:
     case SqlTypeId::kDecimal:
-    case SqlTypeId::kTimestamp: data<int64_t>()[row] = v.int_value(); break;
-    case SqlTypeId::kFloat64:
-      data<double>()[row] = v.type().id == SqlTypeId::kFloat64
-                                ? v.float_value()
-                                : static_cast<double>(v.int_value());
+    case SqlTypeId::kTimestamp:
+      data<int64_t>()[row] = v.int_value();
       break;
-    case SqlTypeId::kString: data<std::string_view>()[row] = AddString(v.string_value()); break;
-    case SqlTypeId::kInterval: data<Interval>()[row] = v.interval_value(); break;
+    case SqlTypeId::kFloat64:
+      data<double>()[row] =
+          v.type().id == SqlTypeId::kFloat64 ? v.float_value() : static_cast<double>(v.int_value());
+      break;
+    case SqlTypeId::kString:
+      data<std::string_view>()[row] = AddString(v.string_value());
+      break;
+    case SqlTypeId::kInterval:
+      data<Interval>()[row] = v.interval_value();
+      break;
   }
 }
 
 Value Vector::GetValue(size_t row) const {
   if (IsNull(row) || type_.id == SqlTypeId::kNull) return Value::Null(type_);
   switch (type_.id) {
-    case SqlTypeId::kNull: break;
-    case SqlTypeId::kBool: return Value::Bool(data_[row] != 0);
-    case SqlTypeId::kInt32: return Value::Int32(data<int32_t>()[row]);
-    case SqlTypeId::kDate: return Value::Date(data<int32_t>()[row]);
-    case SqlTypeId::kInt64: return Value::Int64(data<int64_t>()[row]);
+    case SqlTypeId::kNull:
+      break;
+    case SqlTypeId::kBool:
+      return Value::Bool(data_[row] != 0);
+    case SqlTypeId::kInt32:
+      return Value::Int32(data<int32_t>()[row]);
+    case SqlTypeId::kDate:
+      return Value::Date(data<int32_t>()[row]);
+    case SqlTypeId::kInt64:
+      return Value::Int64(data<int64_t>()[row]);
     case SqlTypeId::kDecimal:
       return Value::Decimal(data<int64_t>()[row], type_.precision, type_.scale);
-    case SqlTypeId::kTimestamp: return Value::Timestamp(data<int64_t>()[row]);
-    case SqlTypeId::kFloat64: return Value::Float64(data<double>()[row]);
-    case SqlTypeId::kString: return Value::String(std::string(data<std::string_view>()[row]));
-    case SqlTypeId::kInterval: return Value::FromInterval(data<Interval>()[row]);
+    case SqlTypeId::kTimestamp:
+      return Value::Timestamp(data<int64_t>()[row]);
+    case SqlTypeId::kFloat64:
+      return Value::Float64(data<double>()[row]);
+    case SqlTypeId::kString:
+      return Value::String(std::string(data<std::string_view>()[row]));
+    case SqlTypeId::kInterval:
+      return Value::FromInterval(data<Interval>()[row]);
   }
   return Value::Null(type_);
 }

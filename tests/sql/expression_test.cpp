@@ -145,8 +145,8 @@ TEST(SqlEvaluateTest, CaseEvaluatesThenOnlyWhereSelected) {
   auto e = std::make_unique<BoundExpr>();
   e->kind = BoundKind::kCase;
   e->type = kBig;
-  e->children = List(Greater(X(), 0), HundredOver(X()), Greater(X(), -100),
-                     MakeConstant(Value::Int64(-1)));
+  e->children =
+      List(Greater(X(), 0), HundredOver(X()), Greater(X(), -100), MakeConstant(Value::Int64(-1)));
   Vector out;
   Status s = Evaluate(Utc(), *e, c, &out);
   ASSERT_TRUE(s.ok()) << s.message();
@@ -211,9 +211,9 @@ TEST(SqlTimeZoneTest, BerlinDst) {
 TEST(SqlTimeZoneTest, TableAgreesWithTzDatabase) {
   std::mt19937_64 rng(42);
   const int64_t s1900 = -2208988800LL, s2200 = 7258118400LL;
-  for (const char* name : {"Europe/Berlin", "America/New_York", "Asia/Kolkata",
-                           "Australia/Lord_Howe", "America/Sao_Paulo", "Pacific/Apia",
-                           "Europe/Dublin", "Asia/Tokyo"}) {
+  for (const char* name :
+       {"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
+        "America/Sao_Paulo", "Pacific/Apia", "Europe/Dublin", "Asia/Tokyo"}) {
     auto tz = TimeZone::Make(name);
     ASSERT_TRUE(tz.ok()) << name;
     const date::time_zone* z = date::locate_zone(name);
@@ -228,9 +228,11 @@ TEST(SqlTimeZoneTest, TableAgreesWithTzDatabase) {
       const int64_t near = info.begin.time_since_epoch().count() * 1000000 +
                            static_cast<int64_t>(rng() % 7200000000ULL) - 3600000000LL;
       for (int64_t local : {us, near}) {
-        const auto lt = date::local_time<std::chrono::microseconds>(std::chrono::microseconds(local));
+        const auto lt =
+            date::local_time<std::chrono::microseconds>(std::chrono::microseconds(local));
         const date::local_info li = z->get_info(date::floor<std::chrono::seconds>(lt));
-        const auto off = li.result == date::local_info::ambiguous ? li.second.offset : li.first.offset;
+        const auto off =
+            li.result == date::local_info::ambiguous ? li.second.offset : li.first.offset;
         ASSERT_EQ((*tz)->ToUtc(local), local - off.count() * 1000000) << name << " " << local;
       }
     }

@@ -57,32 +57,50 @@ int64_t Ts(const char* iso) {
 
 const std::vector<Column>& Table() {
   static const std::vector<Column> table = {
-      {"i", kInt, "INTEGER",
+      {"i",
+       kInt,
+       "INTEGER",
        {Value::Int32(7), Value::Int32(-3), Value::Null(kInt), Value::Int32(0), Value::Int32(12)}},
-      {"b", kBig, "BIGINT",
+      {"b",
+       kBig,
+       "BIGINT",
        {Value::Int64(100), Value::Int64(-5), Value::Int64(3), Value::Null(kBig),
         Value::Int64(-100)}},
-      {"d", kDbl, "DOUBLE",
+      {"d",
+       kDbl,
+       "DOUBLE",
        {Value::Float64(2.5), Value::Float64(-0.5), Value::Null(kDbl), Value::Float64(1e15),
         Value::Float64(-2.5)}},
-      {"m", SqlType::Decimal(10, 2), "DECIMAL(10,2)",
+      {"m",
+       SqlType::Decimal(10, 2),
+       "DECIMAL(10,2)",
        {Value::Decimal(1250, 10, 2), Value::Decimal(-325, 10, 2), Value::Decimal(5, 10, 2),
         Value::Null(SqlType::Decimal(10, 2)), Value::Decimal(-15, 10, 2)}},
-      {"s", kStr, "VARCHAR",
+      {"s",
+       kStr,
+       "VARCHAR",
        {Value::String("Hello"), Value::String("wörld ÀÉ"), Value::Null(kStr), Value::String(""),
         Value::String("  a%b_c  ")}},
-      {"dt", kDate, "DATE",
+      {"dt",
+       kDate,
+       "DATE",
        {Value::Date(20541), Value::Date(19782), Value::Null(kDate), Value::Date(-1),
         Value::Date(20751)}},
-      {"ts", kTs, "TIMESTAMPTZ",
+      {"ts",
+       kTs,
+       "TIMESTAMPTZ",
        {Value::Timestamp(Ts("2026-03-29T01:30:45.25Z")),
         Value::Timestamp(Ts("2026-10-25T00:30:00Z")),
         Value::Timestamp(Ts("2024-02-29T23:59:59.000001Z")), Value::Null(kTs),
         Value::Timestamp(Ts("1969-12-31T23:00:00Z"))}},
-      {"bo", kBool, "BOOLEAN",
+      {"bo",
+       kBool,
+       "BOOLEAN",
        {Value::Bool(true), Value::Bool(false), Value::Null(kBool), Value::Bool(true),
         Value::Bool(false)}},
-      {"iv", kIv, "INTERVAL",
+      {"iv",
+       kIv,
+       "INTERVAL",
        {Value::FromInterval({1, 2, 3600000000LL}), Value::FromInterval({0, 0, -90000000LL}),
         Value::FromInterval({14, -1, 0}), Value::Null(kIv), Value::FromInterval({0, 1, 1})}},
   };
@@ -115,8 +133,8 @@ std::string DuckValues() {
         text = v.ToString();
       }
       sql += ", ";
-      sql += v.is_null() ? "NULL::" + std::string(col.duck_type)
-                         : "'" + text + "'::" + col.duck_type;
+      sql +=
+          v.is_null() ? "NULL::" + std::string(col.duck_type) : "'" + text + "'::" + col.duck_type;
     }
     sql += ")";
   }
@@ -162,7 +180,16 @@ struct Case {
   std::string sql;
   BoundExprPtr expr;
   bool check_type = true;
+  // DuckDB answers a naive TIMESTAMP (the local time) where we answer the
+  // instant: compare our text without its offset.
+  bool naive = false;
 };
+
+std::string WithoutOffset(std::string s) {
+  const size_t p = s.find_last_of("+-");
+  if (p != std::string::npos && p + 3 <= s.size() && s.size() - p <= 6 && p > 10) s.resize(p);
+  return s;
+}
 
 // Our rows of `e` as text (cast to VARCHAR in the Berlin zone).
 std::vector<std::string> OurText(const BoundExpr& e, const Chunk& chunk, Status* status) {
@@ -195,13 +222,14 @@ void CompareWithDuckDb(std::vector<Case>& cases) {
     Status st;
     std::vector<std::string> ours = OurText(*c.expr, chunk, &st);
     ASSERT_TRUE(st.ok()) << c.sql << ": " << st.message();
-    if (c.check_type) {
+    if (c.check_type && !c.naive) {
       EXPECT_EQ(c.expr->type.ToString(), rows[0][1 + 2 * k].get<std::string>()) << c.sql;
     }
     for (size_t r = 0; r < chunk.size; ++r) {
       const auto& cell = rows[r][2 + 2 * k];
       const std::string want = cell.is_null() ? "NULL" : cell.get<std::string>();
-      EXPECT_EQ(ours[r], want) << c.sql << " row " << r << " (" << c.expr->ToString() << ")";
+      EXPECT_EQ(c.naive ? WithoutOffset(ours[r]) : ours[r], want)
+          << c.sql << " row " << r << " (" << c.expr->ToString() << ")";
     }
   }
 }
@@ -215,49 +243,30 @@ std::vector<Case> Cases(T... c) {
 
 TEST(SqlFunctionsTest, ArithmeticMatchesDuckDb) {
   auto cases = Cases(
-      Case{"i + 2", F("+", C("i"), I(2))},
-      Case{"i + b", F("+", C("i"), C("b"))},
-      Case{"b - i", F("-", C("b"), C("i"))},
-      Case{"i * b", F("*", C("i"), C("b"))},
-      Case{"i / 2", F("/", C("i"), I(2))},
-      Case{"b / i", F("/", C("b"), C("i"))},
-      Case{"i // 2", F("//", C("i"), I(2))},
-      Case{"b // i", F("//", C("b"), C("i"))},
-      Case{"b % i", F("%", C("b"), C("i"))},
-      Case{"i % 5", F("%", C("i"), I(5))},
-      Case{"-i", F("-", C("i"))},
-      Case{"-m", F("-", C("m"))},
-      Case{"d + i", F("+", C("d"), C("i"))},
-      Case{"d * m", F("*", C("d"), C("m"))},
-      Case{"d / 0", F("/", C("d"), I(0))},
-      Case{"d // 2", F("//", C("d"), I(2))},
-      Case{"d % 2", F("%", C("d"), I(2))},
-      Case{"m + 1", F("+", C("m"), I(1))},
-      Case{"m + i", F("+", C("m"), C("i"))},
-      Case{"m - b", F("-", C("m"), C("b"))},
-      Case{"m * 2", F("*", C("m"), I(2))},
+      Case{"i + 2", F("+", C("i"), I(2))}, Case{"i + b", F("+", C("i"), C("b"))},
+      Case{"b - i", F("-", C("b"), C("i"))}, Case{"i * b", F("*", C("i"), C("b"))},
+      Case{"i / 2", F("/", C("i"), I(2))}, Case{"b / i", F("/", C("b"), C("i"))},
+      Case{"i // 2", F("//", C("i"), I(2))}, Case{"b // i", F("//", C("b"), C("i"))},
+      Case{"b % i", F("%", C("b"), C("i"))}, Case{"i % 5", F("%", C("i"), I(5))},
+      Case{"-i", F("-", C("i"))}, Case{"-m", F("-", C("m"))}, Case{"d + i", F("+", C("d"), C("i"))},
+      Case{"d * m", F("*", C("d"), C("m"))}, Case{"d / 0", F("/", C("d"), I(0))},
+      Case{"d // 2", F("//", C("d"), I(2))}, Case{"d % 2", F("%", C("d"), I(2))},
+      Case{"m + 1", F("+", C("m"), I(1))}, Case{"m + i", F("+", C("m"), C("i"))},
+      Case{"m - b", F("-", C("m"), C("b"))}, Case{"m * 2", F("*", C("m"), I(2))},
       Case{"m * 1.5", F("*", C("m"), L(Value::Decimal(15, 2, 1)))},
-      Case{"m * m", F("*", C("m"), C("m"))},
-      Case{"m / 2", F("/", C("m"), I(2))},
-      Case{"m // 2", F("//", C("m"), I(2))},
-      Case{"m % 2", F("%", C("m"), I(2))},
+      Case{"m * m", F("*", C("m"), C("m"))}, Case{"m / 2", F("/", C("m"), I(2))},
+      Case{"m // 2", F("//", C("m"), I(2))}, Case{"m % 2", F("%", C("m"), I(2))},
       Case{"m % 0", F("%", C("m"), I(0))},
       Case{"i + 1.5", F("+", C("i"), L(Value::Decimal(15, 2, 1)))},
-      Case{"abs(i)", F("abs", C("i"))},
-      Case{"abs(m)", F("abs", C("m"))},
-      Case{"abs(d)", F("abs", C("d"))},
-      Case{"round(d)", F("round", C("d"))},
-      Case{"round(m)", F("round", C("m"))},
-      Case{"round(m, 1)", F("round", C("m"), I(1))},
+      Case{"abs(i)", F("abs", C("i"))}, Case{"abs(m)", F("abs", C("m"))},
+      Case{"abs(d)", F("abs", C("d"))}, Case{"round(d)", F("round", C("d"))},
+      Case{"round(m)", F("round", C("m"))}, Case{"round(m, 1)", F("round", C("m"), I(1))},
       Case{"round(m, -1)", F("round", C("m"), I(-1))},
       Case{"round(m, 5)", F("round", C("m"), I(5))},
       Case{"round(b, -1)", F("round", C("b"), I(-1))},
-      Case{"round(d, 1)", F("round", C("d"), I(1))},
-      Case{"round(i)", F("round", C("i"))},
-      Case{"floor(m)", F("floor", C("m"))},
-      Case{"ceil(m)", F("ceil", C("m"))},
-      Case{"floor(d)", F("floor", C("d"))},
-      Case{"ceiling(i)", F("ceiling", C("i"))},
+      Case{"round(d, 1)", F("round", C("d"), I(1))}, Case{"round(i)", F("round", C("i"))},
+      Case{"floor(m)", F("floor", C("m"))}, Case{"ceil(m)", F("ceil", C("m"))},
+      Case{"floor(d)", F("floor", C("d"))}, Case{"ceiling(i)", F("ceiling", C("i"))},
       Case{"sqrt(abs(b))", F("sqrt", F("abs", C("b")))},
       Case{"ln(d * d)", F("ln", F("*", C("d"), C("d")))},
       Case{"log10(abs(b))", F("log10", F("abs", C("b")))},
@@ -267,15 +276,12 @@ TEST(SqlFunctionsTest, ArithmeticMatchesDuckDb) {
 
 TEST(SqlFunctionsTest, ComparisonsMatchDuckDb) {
   auto cases = Cases(
-      Case{"i = 7", F("=", C("i"), I(7))},
-      Case{"i < b", F("<", C("i"), C("b"))},
-      Case{"b >= i", F(">=", C("b"), C("i"))},
-      Case{"m > 1", F(">", C("m"), I(1))},
+      Case{"i = 7", F("=", C("i"), I(7))}, Case{"i < b", F("<", C("i"), C("b"))},
+      Case{"b >= i", F(">=", C("b"), C("i"))}, Case{"m > 1", F(">", C("m"), I(1))},
       Case{"m <= 0.05", F("<=", C("m"), L(Value::Decimal(5, 3, 2)))},
       Case{"d <> m", F("<>", C("d"), C("m"))},
       Case{"i > 1.5", F(">", C("i"), L(Value::Decimal(15, 2, 1)))},
-      Case{"s < 'b'", F("<", C("s"), S("b"))},
-      Case{"s = 'Hello'", F("=", C("s"), S("Hello"))},
+      Case{"s < 'b'", F("<", C("s"), S("b"))}, Case{"s = 'Hello'", F("=", C("s"), S("Hello"))},
       Case{"dt > '2025-01-01'", F(">", C("dt"), S("2025-01-01"))},
       Case{"ts > '2026-01-01 00:00:00'", F(">", C("ts"), S("2026-01-01 00:00:00"))},
       Case{"ts < dt", F("<", C("ts"), C("dt"))},
@@ -307,8 +313,7 @@ TEST(SqlFunctionsTest, ComparisonsMatchDuckDb) {
 
 TEST(SqlFunctionsTest, StringsMatchDuckDb) {
   auto cases = Cases(
-      Case{"s || '!'", F("||", C("s"), S("!"))},
-      Case{"s || i", F("||", C("s"), C("i"))},
+      Case{"s || '!'", F("||", C("s"), S("!"))}, Case{"s || i", F("||", C("s"), C("i"))},
       Case{"concat(s, '-', i, m, NULL)", F("concat", C("s"), S("-"), C("i"), C("m"), L(Value()))},
       Case{"s LIKE 'H%'", F("~~", C("s"), S("H%"))},
       Case{"s LIKE '%ld%'", F("~~", C("s"), S("%ld%"))},
@@ -319,12 +324,9 @@ TEST(SqlFunctionsTest, StringsMatchDuckDb) {
       Case{"s LIKE '%a%b%c%'", F("~~", C("s"), S("%a%b%c%"))},
       Case{"s ILIKE 'hEL%'", F("~~*", C("s"), S("hEL%"))},
       Case{"s ILIKE '%àé'", F("~~*", C("s"), S("%àé"))},
-      Case{"s NOT LIKE 'H%'", F("!~~", C("s"), S("H%"))},
-      Case{"s LIKE s", F("~~", C("s"), C("s"))},
-      Case{"lower(s)", F("lower", C("s"))},
-      Case{"upper(s)", F("upper", C("s"))},
-      Case{"length(s)", F("length", C("s"))},
-      Case{"strlen(s)", F("strlen", C("s"))},
+      Case{"s NOT LIKE 'H%'", F("!~~", C("s"), S("H%"))}, Case{"s LIKE s", F("~~", C("s"), C("s"))},
+      Case{"lower(s)", F("lower", C("s"))}, Case{"upper(s)", F("upper", C("s"))},
+      Case{"length(s)", F("length", C("s"))}, Case{"strlen(s)", F("strlen", C("s"))},
       Case{"substr(s, 2)", F("substr", C("s"), I(2))},
       Case{"substr(s, 2, 3)", F("substr", C("s"), I(2), I(3))},
       Case{"substring(s, 0, 2)", F("substring", C("s"), I(0), I(2))},
@@ -333,14 +335,11 @@ TEST(SqlFunctionsTest, StringsMatchDuckDb) {
       Case{"substr(s, 3, -2)", F("substr", C("s"), I(3), I(-2))},
       Case{"substr(s, -10)", F("substr", C("s"), I(-10))},
       Case{"substr(s, i, 2)", F("substr", C("s"), C("i"), I(2))},
-      Case{"trim(s)", F("trim", C("s"))},
-      Case{"ltrim(s)", F("ltrim", C("s"))},
+      Case{"trim(s)", F("trim", C("s"))}, Case{"ltrim(s)", F("ltrim", C("s"))},
       Case{"rtrim(s, ' c')", F("rtrim", C("s"), S(" c"))},
       Case{"replace(s, 'l', 'L')", F("replace", C("s"), S("l"), S("L"))},
-      Case{"reverse(s)", F("reverse", C("s"))},
-      Case{"left(s, 2)", F("left", C("s"), I(2))},
-      Case{"right(s, 3)", F("right", C("s"), I(3))},
-      Case{"left(s, -2)", F("left", C("s"), I(-2))},
+      Case{"reverse(s)", F("reverse", C("s"))}, Case{"left(s, 2)", F("left", C("s"), I(2))},
+      Case{"right(s, 3)", F("right", C("s"), I(3))}, Case{"left(s, -2)", F("left", C("s"), I(-2))},
       Case{"starts_with(s, 'He')", F("starts_with", C("s"), S("He"))},
       Case{"ends_with(s, 'ÀÉ')", F("ends_with", C("s"), S("ÀÉ"))},
       Case{"contains(s, 'ö')", F("contains", C("s"), S("ö"))},
@@ -350,8 +349,7 @@ TEST(SqlFunctionsTest, StringsMatchDuckDb) {
 
 TEST(SqlFunctionsTest, CastsMatchDuckDb) {
   auto cases = Cases(
-      Case{"CAST(d AS BIGINT)", Cast(C("d"), kBig)},
-      Case{"CAST(m AS INTEGER)", Cast(C("m"), kInt)},
+      Case{"CAST(d AS BIGINT)", Cast(C("d"), kBig)}, Case{"CAST(m AS INTEGER)", Cast(C("m"), kInt)},
       Case{"CAST(m AS DECIMAL(4,1))", Cast(C("m"), SqlType::Decimal(4, 1))},
       Case{"CAST(m AS DECIMAL(18,4))", Cast(C("m"), SqlType::Decimal(18, 4))},
       Case{"CAST(m AS DOUBLE)", Cast(C("m"), kDbl)},
@@ -433,23 +431,20 @@ TEST(SqlFunctionsTest, TimeMatchesDuckDb) {
       Case{"date_part('hour', iv)", F("date_part", S("hour"), C("iv"))},
       Case{"date_part('month', iv)", F("date_part", S("month"), C("iv"))},
       Case{"date_part('epoch', iv)", F("date_part", S("epoch"), C("iv"))},
-      Case{"year(dt)", F("year", C("dt"))},
-      Case{"month(ts)", F("month", C("ts"))},
+      Case{"year(dt)", F("year", C("dt"))}, Case{"month(ts)", F("month", C("ts"))},
       Case{"dayofweek(dt)", F("dayofweek", C("dt"))},
       Case{"strftime(ts, '%Y-%m-%d %H:%M:%S.%f %j %a %A %b %B %y %p %I %z %Z %%')",
            F("strftime", C("ts"), S("%Y-%m-%d %H:%M:%S.%f %j %a %A %b %B %y %p %I %z %Z %%"))},
       Case{"strftime(ts, '%-d/%-m %-H:%M %u %w %V %G %g %x %X %c')",
            F("strftime", C("ts"), S("%-d/%-m %-H:%M %u %w %V %G %g %x %X %c"))},
       Case{"strftime(dt, '%d.%m.%Y %U %W')", F("strftime", C("dt"), S("%d.%m.%Y %U %W"))},
-      Case{"ts + iv", F("+", C("ts"), C("iv"))},
-      Case{"ts - iv", F("-", C("ts"), C("iv"))},
+      Case{"ts + iv", F("+", C("ts"), C("iv"))}, Case{"ts - iv", F("-", C("ts"), C("iv"))},
       Case{"iv + ts", F("+", C("iv"), C("ts"))},
       Case{"ts + INTERVAL '1 month'", F("+", C("ts"), L(Value::FromInterval({1, 0, 0})))},
       Case{"ts + INTERVAL '1 day'", F("+", C("ts"), L(Value::FromInterval({0, 1, 0})))},
       Case{"ts - INTERVAL '24 hours'",
            F("-", C("ts"), L(Value::FromInterval({0, 0, 86400000000LL})))},
-      Case{"dt + 1", F("+", C("dt"), I(1))},
-      Case{"dt - i", F("-", C("dt"), C("i"))},
+      Case{"dt + 1", F("+", C("dt"), I(1))}, Case{"dt - i", F("-", C("dt"), C("i"))},
       Case{"dt - DATE '2024-01-01'", F("-", C("dt"), L(Value::Date(19723)))},
       Case{"ts - TIMESTAMPTZ '2026-03-28 01:00:00Z'",
            F("-", C("ts"), L(Value::Timestamp(1774659600000000LL)))},
@@ -461,9 +456,43 @@ TEST(SqlFunctionsTest, TimeMatchesDuckDb) {
       Case{"ts + INTERVAL '1 month -1 day'", F("+", C("ts"), L(Value::FromInterval({1, -1, 0})))},
       Case{"ts - TIMESTAMPTZ '2026-01-30 12:00:00Z'",
            F("-", C("ts"), L(Value::Timestamp(1769774400000000LL)))},
-      Case{"iv + iv", F("+", C("iv"), C("iv"))},
-      Case{"iv * 3", F("*", C("iv"), I(3))},
+      Case{"iv + iv", F("+", C("iv"), C("iv"))}, Case{"iv * 3", F("*", C("iv"), I(3))},
       Case{"-iv", F("-", C("iv"))});
+  CompareWithDuckDb(cases);
+}
+
+TEST(SqlFunctionsTest, TextFormsAndEdgesMatchDuckDb) {
+  auto cases = Cases(
+      Case{"CAST(d AS VARCHAR)", Cast(C("d"), kStr)},
+      Case{"CAST(m AS VARCHAR)", Cast(C("m"), kStr)},
+      Case{"CAST(bo AS VARCHAR)", Cast(C("bo"), kStr)},
+      Case{"CAST(ts AS VARCHAR)", Cast(C("ts"), kStr)},
+      Case{"CAST(dt AS VARCHAR)", Cast(C("dt"), kStr)},
+      Case{"CAST(iv AS VARCHAR)", Cast(C("iv"), kStr)},
+      Case{"CAST(b AS VARCHAR)", Cast(C("b"), kStr)}, Case{"d / 3", F("/", C("d"), I(3))},
+      Case{"b // 0", F("//", C("b"), I(0))}, Case{"i % 0", F("%", C("i"), I(0))},
+      Case{"-b", F("-", C("b"))}, Case{"-d", F("-", C("d"))},
+      Case{"m - 0.005", F("-", C("m"), L(Value::Decimal(5, 3, 3)))},
+      Case{"m * b", F("*", C("m"), C("b"))},
+      Case{"round(m * 1.5, 2)", F("round", F("*", C("m"), L(Value::Decimal(15, 2, 1))), I(2))},
+      Case{"i = NULL", F("=", C("i"), L(Value()))},
+      Case{"i IN (7, NULL)", F("in", C("i"), I(7), L(Value()))},
+      Case{"s || NULL", F("||", C("s"), L(Value())), false},  // DuckDB types it "NULL"
+      Case{"concat(NULL, s)", F("concat", L(Value()), C("s"))},
+      Case{"length(lower(upper(s)))", F("length", F("lower", F("upper", C("s"))))},
+      Case{"substr(s, 2, 0)", F("substr", C("s"), I(2), I(0))},
+      Case{"substr(s, 100, 2)", F("substr", C("s"), I(100), I(2))},
+      Case{"s LIKE '%'", F("~~", C("s"), S("%"))}, Case{"s LIKE '_'", F("~~", C("s"), S("_"))},
+      Case{"s LIKE '%_%_%'", F("~~", C("s"), S("%_%_%"))},
+      Case{"s ILIKE 'W%'", F("~~*", C("s"), S("W%"))},
+      Case{"s NOT ILIKE '%É'", F("!~~*", C("s"), S("%É"))},
+      Case{"date_part('epoch', ts - dt)", F("date_part", S("epoch"), F("-", C("ts"), C("dt")))},
+      Case{"dt + iv", F("+", C("dt"), C("iv")), true, true},
+      Case{"dt - INTERVAL '1 hour'", F("-", C("dt"), L(Value::FromInterval({0, 0, 3600000000LL}))),
+           true, true},
+      Case{"dt = ts", F("=", C("dt"), C("ts"))},
+      Case{"coalesce(ts, '2026-01-01 00:00:00')", F("coalesce", C("ts"), S("2026-01-01 00:00:00"))},
+      Case{"greatest(dt, '2025-01-01')", F("greatest", C("dt"), S("2025-01-01"))});
   CompareWithDuckDb(cases);
 }
 
@@ -476,13 +505,34 @@ TEST(SqlFunctionsTest, DateInputsGiveLocalMidnightInstants) {
   Status st;
   auto text = OurText(*e, chunk, &st);
   ASSERT_TRUE(st.ok());
-  EXPECT_EQ(text, (std::vector<std::string>{"2026-03-01 00:00:00+01", "2024-02-01 00:00:00+01",
-                                            "NULL", "1969-12-01 00:00:00+01",
-                                            "2026-10-01 00:00:00+02"}));
+  EXPECT_EQ(text,
+            (std::vector<std::string>{"2026-03-01 00:00:00+01", "2024-02-01 00:00:00+01", "NULL",
+                                      "1969-12-01 00:00:00+01", "2026-10-01 00:00:00+02"}));
   auto plus = F("+", C("dt"), L(Value::FromInterval({0, 1, 3600000000LL})));
   text = OurText(*plus, chunk, &st);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(text[0], "2026-03-30 01:00:00+02");
+}
+
+TEST(SqlFunctionsTest, NullArgumentsBind) {
+  Chunk chunk = TableChunk();
+  Status st;
+  std::vector<BoundExprPtr> exprs;
+  exprs.push_back(F("date_trunc", S("day"), L(Value())));
+  exprs.push_back(F("date_part", S("year"), L(Value())));
+  exprs.push_back(F("year", L(Value())));
+  exprs.push_back(F("strftime", L(Value()), S("%Y")));
+  exprs.push_back(F("lower", L(Value())));
+  exprs.push_back(F("abs", L(Value())));
+  exprs.push_back(F("+", C("i"), L(Value())));
+  exprs.push_back(F("||", L(Value()), L(Value())));
+  exprs.push_back(F("coalesce", L(Value()), L(Value())));
+  exprs.push_back(F("in", L(Value()), I(1)));
+  for (const auto& e : exprs) {
+    auto text = OurText(*e, chunk, &st);
+    ASSERT_TRUE(st.ok()) << e->ToString() << ": " << st.message();
+    EXPECT_EQ(text[0], "NULL") << e->ToString();
+  }
 }
 
 TEST(SqlFunctionsTest, NowAndCurrentDate) {
@@ -500,17 +550,21 @@ Status EvalError(BoundExprPtr e) {
 }
 
 TEST(SqlFunctionsTest, OverflowAndBadValuesAreErrorsWithPosition) {
-  auto over = BindFunction("+", [] {
-    std::vector<BoundExprPtr> v;
-    v.push_back(L(Value::Int32(2147483647)));
-    v.push_back(C("i"));
-    return v;
-  }(), 9);
+  auto over = BindFunction(
+      "+",
+      [] {
+        std::vector<BoundExprPtr> v;
+        v.push_back(L(Value::Int32(2147483647)));
+        v.push_back(C("i"));
+        return v;
+      }(),
+      9);
   ASSERT_TRUE(over.ok());
   Status st = EvalError(std::move(*over));
   EXPECT_EQ(st.message(), "Overflow in addition of INTEGER (2147483647 + 7) (position 10)");
   st = EvalError(F("*", L(Value::Int64(INT64_MAX)), C("b")));
-  EXPECT_EQ(st.message(), "Overflow in multiplication of BIGINT (9223372036854775807 * 100) (position 1)");
+  EXPECT_EQ(st.message(),
+            "Overflow in multiplication of BIGINT (9223372036854775807 * 100) (position 1)");
   st = EvalError(F("+", L(Value::Decimal(999999999999999999LL, 18, 2)), C("m")));
   EXPECT_NE(st.message().find("Overflow in addition of DECIMAL(18,2)"), std::string::npos)
       << st.message();
@@ -550,7 +604,11 @@ TEST(SqlFunctionsTest, OverflowAndBadValuesAreErrorsWithPosition) {
 
 TEST(SqlFunctionsTest, BindErrors) {
   auto lowr = BindFunction("lowr", {}, 4);
-  EXPECT_EQ(lowr.status().message(), "function \"lowr\" does not exist; did you mean \"lower\"? (position 5)");
+  EXPECT_EQ(lowr.status().message(),
+            "function \"lowr\" does not exist; did you mean \"lower\"? (position 5)");
+  auto summ = BindFunction("summ", {}, 0);
+  EXPECT_EQ(summ.status().message(),
+            "function \"summ\" does not exist; did you mean \"sum\"? (position 1)");
   auto nothing = BindFunction("zzzzzzzz", {}, 0);
   EXPECT_EQ(nothing.status().message(), "function \"zzzzzzzz\" does not exist (position 1)");
   std::vector<BoundExprPtr> args;
