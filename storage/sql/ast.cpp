@@ -45,6 +45,8 @@ const char* BinaryOpSql(BinaryOp op) {
       return "AND";
     case BinaryOp::kOr:
       return "OR";
+    case BinaryOp::kIntegerDivide:
+      return "//";
   }
   return "?";
 }

@@ -94,6 +94,7 @@ enum class BinaryOp {
   kGreaterEqual,
   kAnd,
   kOr,
+  kIntegerDivide,  // DuckDB's //
 };
 
 struct Binary : Expr {

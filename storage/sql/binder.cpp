@@ -328,12 +328,13 @@ Binder::BoundCore Binder::BindCore(const SelectCore& core, const std::vector<Ord
       }
       ExprEnv env{&scope, Clause::kGroupBy};
       BoundExprPtr bound = BindExpr(*target, env);
-      std::string key = bound->ToString();
+      std::string key = ExprKey(*bound);
       if (std::find(grouping.group_keys.begin(), grouping.group_keys.end(), key) !=
           grouping.group_keys.end()) {
         continue;
       }
       grouping.group_keys.push_back(std::move(key));
+      grouping.group_names.push_back(bound->ToString());
       grouping.groups.push_back(std::move(bound));
     }
   }
@@ -356,7 +357,7 @@ Binder::BoundCore Binder::BindCore(const SelectCore& core, const std::vector<Ord
 
   if (order_by != nullptr) {
     std::vector<std::string> keys;
-    for (const auto& e : exprs) keys.push_back(e->ToString());
+    for (const auto& e : exprs) keys.push_back(ExprKey(*e));
     for (const auto& item : *order_by) {
       size_t index = SIZE_MAX;
       if (const Literal* lit = IntegerLiteral(*item.expr)) {
@@ -380,7 +381,7 @@ Binder::BoundCore Binder::BindCore(const SelectCore& core, const std::vector<Ord
       if (index == SIZE_MAX) {
         ExprEnv env{&scope, Clause::kOrderBy, aggregating ? &grouping : nullptr, &windows};
         BoundExprPtr e = BindExpr(*item.expr, env);
-        const std::string key = e->ToString();
+        const std::string key = ExprKey(*e);
         auto it = std::find(keys.begin(), keys.end(), key);
         if (it != keys.end()) {
           index = static_cast<size_t>(it - keys.begin());
@@ -408,7 +409,7 @@ Binder::BoundCore Binder::BindCore(const SelectCore& core, const std::vector<Ord
     auto a = std::make_unique<PlanNode>(PlanKind::kAggregate);
     for (size_t i = 0; i < grouping.groups.size(); ++i) {
       a->types.push_back(grouping.groups[i]->type);
-      a->names.push_back(grouping.group_keys[i]);
+      a->names.push_back(grouping.group_names[i]);
     }
     for (const auto& agg : grouping.aggregates) {
       a->types.push_back(agg.function->result_type);
@@ -500,6 +501,11 @@ PlanPtr Binder::BindBaseTable(const BaseTable& ref, const CteMap& ctes, Scope* s
     auto it = ctes.find(ref.names[0]);
     if (it != ctes.end()) {
       if (++cte_depth_ > 64) Throw("WITH queries nest too deeply (recursive?)", ref.position);
+      if (++cte_expansions_ > 1000) {
+        Throw("the query reads WITH queries more than 1000 times (each use is expanded); "
+              "simplify it",
+              ref.position);
+      }
       CteMap inner = ctes;
       inner.erase(ref.names[0]);  // no recursion
       PlanPtr plan = BindStatement(*it->second, inner);
@@ -524,6 +530,11 @@ PlanPtr Binder::BindBaseTable(const BaseTable& ref, const CteMap& ctes, Scope* s
     Throw(message, ref.position);
   }
   const int id = next_scan_id_++;
+  if (id >= 1000) {
+    Throw("the query reads tables more than 1000 times (WITH queries are expanded where "
+          "they are used); simplify it",
+          ref.position);
+  }
   auto scan = std::make_unique<PlanNode>(PlanKind::kScan);
   scan->table = info->name;
   scan->time_column = info->time_column;

@@ -66,7 +66,9 @@ BoundExprPtr Binder::Fold(BoundExprPtr e) {
   one.size = 1;
   Vector out;
   Status s = Evaluate(ctx_, *e, one, &out);
-  if (!s.ok()) ThrowStatus(s, e->position);
+  // A constant that cannot be computed (CAST('a' AS INT)) stays an
+  // expression, as in DuckDB: it is an error only if a row reaches it.
+  if (!s.ok()) return e;
   return MakeConstant(out.GetValue(0), e->position);
 }
 
@@ -114,12 +116,13 @@ BoundExprPtr Binder::BindExpr(const Expr& e, ExprEnv& env) {
     ExprEnv plain{env.scope, Clause::kGroupBy};
     try {
       BoundExprPtr b = BindExprInner(e, plain);
-      const std::string key = b->ToString();
+      const std::string key = ExprKey(*b);
       const auto& keys = env.grouping->group_keys;
       auto it = std::find(keys.begin(), keys.end(), key);
       if (it != keys.end()) {
         const size_t i = static_cast<size_t>(it - keys.begin());
-        return MakeColumn(i, env.grouping->groups[i]->type, key, e.position);
+        return MakeColumn(i, env.grouping->groups[i]->type, env.grouping->group_names[i],
+                          e.position);
       }
     } catch (const BindError&) {
       // Not a plain expression (it has aggregates or windows): bind below.
@@ -198,7 +201,7 @@ BoundExprPtr Binder::BindAggregateCall(const FunctionCall& call, ExprEnv& env) {
     args[i] = CastTo(std::move(args[i]), casts[i], call.args[i]->position);
   }
   std::string key = call.name + (call.distinct ? "(DISTINCT " : "(");
-  for (size_t i = 0; i < args.size(); ++i) key += (i ? ", " : "") + args[i]->ToString();
+  for (size_t i = 0; i < args.size(); ++i) key += (i ? ", " : "") + ExprKey(*args[i]);
   key += call.star ? "*)" : ")";
   Grouping& g = *env.grouping;
   auto it = std::find(g.aggregate_keys.begin(), g.aggregate_keys.end(), key);
@@ -415,8 +418,8 @@ BoundExprPtr Binder::BindExprInner(const Expr& e, ExprEnv& env) {
         }
         return Fold(std::move(n));
       }
-      static const char* const kNames[] = {"+", "-", "*", "/", "%", "||", "=",
-                                           "<>", "<", "<=", ">", ">="};
+      static const char* const kNames[] = {"+",  "-", "*",  "/", "%", "||", "=", "<>",
+                                           "<", "<=", ">", ">=", "",  "",   "//"};
       std::vector<BoundExprPtr> args;
       args.push_back(BindExpr(*b.left, env));
       args.push_back(BindExpr(*b.right, env));

@@ -44,7 +44,8 @@ struct Scope {
 // are bound: the groups (bound over the FROM scope) and the aggregates found.
 struct Grouping {
   std::vector<BoundExprPtr> groups;
-  std::vector<std::string> group_keys;  // ToString of groups
+  std::vector<std::string> group_keys;   // ExprKey of groups
+  std::vector<std::string> group_names;  // ToString of groups
   std::vector<BoundAggregate> aggregates;
   std::vector<std::string> aggregate_keys;
 };
@@ -120,11 +121,16 @@ class Binder {
   std::map<int, std::set<size_t>> used_columns_;
   int next_scan_id_ = 0;
   int cte_depth_ = 0;
+  int cte_expansions_ = 0;
   std::deque<ExprPtr> synthesized_;  // ASTs made up for SELECT * expansion
 };
 
 // ---- expression utilities (plan_rewrite.cpp) ----
 
+// A text that is equal for two bound expressions exactly when they compute
+// the same thing: columns by index (not name: two tables may both have a
+// `city`), every node with its type.
+std::string ExprKey(const BoundExpr& e);
 // Appends the column indexes `e` reads.
 void ReferencedColumns(const BoundExpr& e, std::set<size_t>* out);
 // Adds `delta` to every column index (which must stay >= 0).

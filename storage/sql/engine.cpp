@@ -211,6 +211,24 @@ Status CopyTail(const std::vector<TailPart>& parts, const PlanNode& scan, int32_
   return Status::OK();
 }
 
+// The byte offset of the " (position N)" (N: 1-based character) an
+// evaluation error ends with, if any.
+std::optional<size_t> PositionIn(std::string_view sql, const std::string& message) {
+  const size_t p = message.rfind(" (position ");
+  if (p == std::string::npos || message.back() != ')') return std::nullopt;
+  size_t chars = 0;
+  for (size_t i = p + 11; i + 1 < message.size(); ++i) {
+    if (message[i] < '0' || message[i] > '9') return std::nullopt;
+    chars = chars * 10 + static_cast<size_t>(message[i] - '0');
+  }
+  if (chars == 0) return std::nullopt;
+  size_t seen = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    if ((static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80 && ++seen == chars) return i;
+  }
+  return std::nullopt;
+}
+
 void CollectScans(PlanNode* node, std::vector<PlanNode*>* scans) {
   if (node->kind == PlanKind::kScan && !node->system_table) scans->push_back(node);
   for (auto& c : node->children) CollectScans(c.get(), scans);
@@ -321,7 +339,9 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
   QueryContext ctx(eval, limits, options.cancel, impl_->threads, eo.data_dir);
   auto chunks = Execute(plan->get(), &ctx, &data);
   if (!chunks.ok()) {
-    if (error != nullptr) *error = QueryError{chunks.status().message(), std::nullopt};
+    if (error != nullptr) {
+      *error = QueryError{chunks.status().message(), PositionIn(sql, chunks.status().message())};
+    }
     return chunks.status();
   }
   QueryResult result;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -422,6 +423,18 @@ Chunk Concat(const std::vector<SqlType>& types, std::vector<Chunk>& chunks) {
 
 size_t ChunkBytes(const Chunk& c) { return c.MemoryUsage(); }
 
+size_t HeldBytes(const Chunk& c) {
+  size_t bytes = 0;
+  for (const Vector& v : c.columns) {
+    bytes += v.size() * (PhysicalWidth(v.type().id) + (v.validity() != nullptr ? 1 : 0));
+    if (v.type().id == SqlTypeId::kString) {
+      const auto* d = v.data<std::string_view>();
+      for (size_t i = 0; i < v.size(); ++i) bytes += d[i].size();
+    }
+  }
+  return bytes;
+}
+
 Status Prepare(PlanNode* node, Shared* shared) {
   if (shared->materialized.count(node) > 0) return Status::OK();
   switch (node->kind) {
@@ -513,11 +526,24 @@ Status RunParallel(PlanNode* node, Shared* shared, int threads,
       if (!st.ok()) return ctx->Fail(st);
     }
   };
+  auto guarded = [&](int t) {
+    try {
+      work(t);
+    } catch (const std::bad_alloc&) {
+      ctx->Fail(Status::InvalidArgument("query ran out of memory; add filters or a LIMIT"));
+    } catch (const std::exception& e) {
+      ctx->Fail(Status::InvalidArgument(std::string("query failed: ") + e.what()));
+    }
+  };
   if (threads <= 1) {
-    work(0);
+    guarded(0);
   } else {
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    try {
+      for (int t = 0; t < threads; ++t) pool.emplace_back(guarded, t);
+    } catch (const std::system_error& e) {
+      ctx->Fail(Status::IOError(std::string("cannot start query threads: ") + e.what()));
+    }
     for (auto& th : pool) th.join();
   }
   return ctx->Check();
@@ -530,7 +556,7 @@ Result<std::shared_ptr<Collection>> Collect(PlanNode* node, Shared* shared, int 
     owned.size = chunk.size;
     owned.columns.resize(chunk.columns.size());
     for (size_t c = 0; c < chunk.columns.size(); ++c) owned.columns[c].Reference(chunk.columns[c]);
-    Status r = shared->ctx->Reserve(ChunkBytes(owned));
+    Status r = shared->ctx->Reserve(HeldBytes(owned));
     parts[static_cast<size_t>(t)].push_back(std::move(owned));
     return r;
   });

@@ -84,6 +84,9 @@ Result<std::shared_ptr<Collection>> RunWindow(PlanNode* node, Shared* shared);
 Chunk Concat(const std::vector<SqlType>& types, std::vector<Chunk>& chunks);
 // Bytes a chunk pins, for the memory limit.
 size_t ChunkBytes(const Chunk& c);
+// Bytes of the values a chunk holds or views (what keeping it costs when its
+// vectors are views of buffers that would otherwise be freed).
+size_t HeldBytes(const Chunk& c);
 // Hashes of rows [0, count) of the key vectors combined into hashes[0..count).
 void HashRows(const std::vector<const Vector*>& keys, size_t count, uint64_t* hashes);
 // True when row a of `x` equals row b of `y` (same types); NULLs equal NULLs.

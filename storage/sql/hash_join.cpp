@@ -33,6 +33,7 @@ bool AnyNull(const std::vector<const Vector*>& keys, size_t row) {
 
 class JoinStream : public Stream {
  public:
+  ~JoinStream() override { ctx_->Release(pending_bytes_); }
   JoinStream(PlanNode* node, StreamPtr left, JoinShared* js, QueryContext* ctx)
       : node_(node), left_(std::move(left)), js_(js), ctx_(ctx) {
     for (const auto& t : node->children[0]->types) left_types_.push_back(t);
@@ -46,6 +47,8 @@ class JoinStream : public Stream {
         return Status::OK();
       }
       pending_.clear();
+      ctx_->Release(pending_bytes_);
+      pending_bytes_ = 0;
       ready_ = 0;
       Status s = left_->Next(&probe_);
       if (!s.ok()) return s;
@@ -157,7 +160,15 @@ class JoinStream : public Stream {
     } else {
       for (size_t i = 0; i < m; ++i) matched_[probe_sel_[i]] = 1;
     }
-    if (c.size > 0) pending_.push_back(std::move(c));
+    if (c.size > 0) {
+      // A probe chunk's matches are buffered until handed out: count them,
+      // so a cross join of big inputs hits the memory limit, not the OOM killer.
+      const size_t bytes = ChunkBytes(c);
+      pending_bytes_ += bytes;
+      pending_.push_back(std::move(c));
+      s = ctx_->Reserve(bytes);
+      if (!s.ok()) return s;
+    }
     probe_sel_.clear();
     build_sel_.clear();
     return Status::OK();
@@ -170,6 +181,7 @@ class JoinStream : public Stream {
   std::vector<SqlType> left_types_, right_types_;
   Chunk probe_;
   std::vector<Chunk> pending_;
+  size_t pending_bytes_ = 0;
   size_t ready_ = 0;
   std::vector<Vector> key_vectors_;
   std::vector<uint64_t> hashes_;

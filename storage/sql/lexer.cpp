@@ -134,8 +134,8 @@ Result<std::vector<Token>> Tokenize(std::string_view sql, ParseError* error) {
       for (char& ch : token.text) ch = Lower(ch);
       token.length = i - start;
     } else {
-      static constexpr std::array<std::string_view, 6> kTwoChar = {
-          "||", "<>", "!=", "<=", ">=", "::"};
+      static constexpr std::array<std::string_view, 7> kTwoChar = {
+          "||", "<>", "!=", "<=", ">=", "::", "//"};
       std::string_view two = sql.substr(i, 2);
       if (std::find(kTwoChar.begin(), kTwoChar.end(), two) != kTwoChar.end()) {
         token.text = std::string(two);

@@ -29,7 +29,7 @@ enum class TokenType {
   kInteger,           // digits only
   kDecimal,           // digits with a '.'
   kFloat,             // with an exponent
-  kOperator,          // + - * / % || = <> != < <= > >= :: ( ) , . ;
+  kOperator,          // + - * / // % || = <> != < <= > >= :: ( ) , . ;
   kEnd,
 };
 

@@ -144,6 +144,16 @@ class Parser {
 
   // ---- statements ----
   std::unique_ptr<SelectStatement> ParseStatement() {
+    if (++depth_ > kMaxDepth) {
+      Fail("queries nested at most " + std::to_string(kMaxDepth) + " levels deep");
+      return nullptr;
+    }
+    auto statement = ParseStatementBody();
+    --depth_;
+    return statement;
+  }
+
+  std::unique_ptr<SelectStatement> ParseStatementBody() {
     auto s = std::make_unique<SelectStatement>();
     s->position = Peek().position;
     if (AcceptWord("with")) {
@@ -314,7 +324,29 @@ class Parser {
   }
 
   // ---- expressions, lowest precedence first ----
-  ExprPtr ParseExpr() { return ParseOr(); }
+  // Nesting and operator counts are bounded so that no query, however
+  // built, can recurse deep enough (here, in the binder or the evaluator)
+  // to overflow a thread's stack.
+  static constexpr int kMaxDepth = 200;
+  static constexpr int kMaxOperators = 2000;
+
+  ExprPtr ParseExpr() {
+    if (++depth_ > kMaxDepth) {
+      Fail("an expression nested at most " + std::to_string(kMaxDepth) + " levels deep");
+      return nullptr;
+    }
+    ExprPtr e = ParseOr();
+    --depth_;
+    return e;
+  }
+
+  ExprPtr MakeBinary(size_t position, BinaryOp op, ExprPtr left, ExprPtr right) {
+    if (++operators_ > kMaxOperators) {
+      Fail("at most " + std::to_string(kMaxOperators) + " operators in one query");
+      return nullptr;
+    }
+    return std::make_unique<Binary>(position, op, std::move(left), std::move(right));
+  }
 
   ExprPtr ParseOr() {
     ExprPtr left = ParseAnd();
@@ -322,7 +354,7 @@ class Parser {
       size_t position = Next().position;
       ExprPtr right = ParseAnd();
       if (!right) return nullptr;
-      left = std::make_unique<Binary>(position, BinaryOp::kOr, std::move(left), std::move(right));
+      left = MakeBinary(position, BinaryOp::kOr, std::move(left), std::move(right));
     }
     return left;
   }
@@ -333,7 +365,7 @@ class Parser {
       size_t position = Next().position;
       ExprPtr right = ParseNot();
       if (!right) return nullptr;
-      left = std::make_unique<Binary>(position, BinaryOp::kAnd, std::move(left), std::move(right));
+      left = MakeBinary(position, BinaryOp::kAnd, std::move(left), std::move(right));
     }
     return left;
   }
@@ -367,7 +399,7 @@ class Parser {
         Next();
         ExprPtr right = ParseConcat();
         if (!right) return nullptr;
-        left = std::make_unique<Binary>(position, *op, std::move(left), std::move(right));
+        left = MakeBinary(position, *op, std::move(left), std::move(right));
         continue;
       }
       if (AcceptWord("is")) {
@@ -426,7 +458,7 @@ class Parser {
       ExprPtr right = ParseAdditive();
       if (!right) return nullptr;
       left =
-          std::make_unique<Binary>(position, BinaryOp::kConcat, std::move(left), std::move(right));
+          MakeBinary(position, BinaryOp::kConcat, std::move(left), std::move(right));
     }
     return left;
   }
@@ -438,21 +470,22 @@ class Parser {
       BinaryOp op = t.text == "+" ? BinaryOp::kAdd : BinaryOp::kSubtract;
       ExprPtr right = ParseMultiplicative();
       if (!right) return nullptr;
-      left = std::make_unique<Binary>(t.position, op, std::move(left), std::move(right));
+      left = MakeBinary(t.position, op, std::move(left), std::move(right));
     }
     return left;
   }
 
   ExprPtr ParseMultiplicative() {
     ExprPtr left = ParseUnary();
-    while (left && (IsOp("*") || IsOp("/") || IsOp("%"))) {
+    while (left && (IsOp("*") || IsOp("/") || IsOp("//") || IsOp("%"))) {
       const Token& t = Next();
-      BinaryOp op = t.text == "*"   ? BinaryOp::kMultiply
-                    : t.text == "/" ? BinaryOp::kDivide
-                                    : BinaryOp::kModulo;
+      BinaryOp op = t.text == "*"    ? BinaryOp::kMultiply
+                    : t.text == "/"  ? BinaryOp::kDivide
+                    : t.text == "//" ? BinaryOp::kIntegerDivide
+                                     : BinaryOp::kModulo;
       ExprPtr right = ParseUnary();
       if (!right) return nullptr;
-      left = std::make_unique<Binary>(t.position, op, std::move(left), std::move(right));
+      left = MakeBinary(t.position, op, std::move(left), std::move(right));
     }
     return left;
   }
@@ -460,11 +493,24 @@ class Parser {
   ExprPtr ParseUnary() {
     if (IsOp("-")) {
       size_t position = Next().position;
+      if (++depth_ > kMaxDepth) {
+        Fail("an expression nested at most " + std::to_string(kMaxDepth) + " levels deep");
+        return nullptr;
+      }
       ExprPtr operand = ParseUnary();
+      --depth_;
       if (!operand) return nullptr;
       return std::make_unique<Unary>(position, UnaryOp::kNegate, std::move(operand));
     }
-    if (AcceptOp("+")) return ParseUnary();
+    if (AcceptOp("+")) {
+      if (++depth_ > kMaxDepth) {
+        Fail("an expression nested at most " + std::to_string(kMaxDepth) + " levels deep");
+        return nullptr;
+      }
+      ExprPtr operand = ParseUnary();
+      --depth_;
+      return operand;
+    }
     return ParsePostfixCast();
   }
 
@@ -607,7 +653,8 @@ class Parser {
       interval->text = Next().text;
       return interval;
     }
-    if ((w == "date" || w == "timestamp" || w == "time") && Peek(1).type == TokenType::kString) {
+    if ((w == "date" || w == "timestamp" || w == "timestamptz" || w == "time") &&
+        Peek(1).type == TokenType::kString) {
       auto cast = std::make_unique<Cast>(t.position);
       cast->type.name = w;
       cast->type.position = t.position;
@@ -713,6 +760,8 @@ class Parser {
     return c;
   }
 
+  int depth_ = 0;      // ParseExpr/ParseUnary recursion
+  int operators_ = 0;  // binary operators so far
   std::string_view sql_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;

@@ -2,7 +2,7 @@
 //
 // Operator precedence, lowest first, as in PostgreSQL and DuckDB:
 //   OR < AND < NOT < comparison, IS, IN, BETWEEN, LIKE < || < + - < * / %
-//   < unary - < ::
+//   < unary - < ::   (* / // % share a level)
 // Binary operators of one level associate to the left.
 //
 // Errors are InvalidArgument with a message that says what was expected and

@@ -10,6 +10,29 @@
 namespace tp::storage::sql {
 namespace binder_internal {
 
+std::string ExprKey(const BoundExpr& e) {
+  std::string out = std::to_string(static_cast<int>(e.kind)) + ":" + e.type.ToString() + ":";
+  switch (e.kind) {
+    case BoundKind::kConstant:
+      out += e.value.is_null() ? "NULL" : "'" + e.value.ToString() + "'";
+      break;
+    case BoundKind::kColumn:
+      out += "#" + std::to_string(e.column);
+      break;
+    case BoundKind::kFunction:
+      out += e.name;
+      break;
+    case BoundKind::kIsNull:
+      out += e.negated ? "not" : "";
+      break;
+    default:
+      break;
+  }
+  out += "(";
+  for (size_t i = 0; i < e.children.size(); ++i) out += (i ? "," : "") + ExprKey(*e.children[i]);
+  return out + ")";
+}
+
 void ReferencedColumns(const BoundExpr& e, std::set<size_t>* out) {
   if (e.kind == BoundKind::kColumn) out->insert(e.column);
   for (const auto& c : e.children) ReferencedColumns(*c, out);

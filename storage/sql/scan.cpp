@@ -81,6 +81,9 @@ bool Excluded(const BoundExpr& f, const std::vector<const parquet::ColumnStats*>
       hi_cmp = sign(cst->value.int_value(), s->max_i);
       break;
     case SqlTypeId::kFloat64:
+      // NaN is above every number (DuckDB) but is not in min/max: only
+      // bounds from below are safe.
+      if (op != "<" && op != "<=") return false;
       lo_cmp = sign(cst->value.float_value(), s->min_d);
       hi_cmp = sign(cst->value.float_value(), s->max_d);
       break;

@@ -62,6 +62,8 @@ void Emit(const std::vector<SqlType>& types, const Chunk& rows, const std::vecto
 void CopyCell(Vector* dst, size_t drow, const Vector& src, size_t srow) {
   if (src.IsNull(srow)) {
     dst->SetNull(drow);
+    const size_t w = PhysicalWidth(dst->type().id);
+    std::memset(dst->data<uint8_t>() + drow * w, 0, w);  // a NULL row holds a zero value
     return;
   }
   if (src.type().id == SqlTypeId::kString) {
@@ -179,6 +181,10 @@ Result<std::shared_ptr<Collection>> RunWindow(PlanNode* node, Shared* shared) {
         }
         ++dense;
         rank = static_cast<int64_t>(peer - start) + 1;
+        if ((dense & 255) == 0) {
+          s = ctx->Check();
+          if (!s.ok()) return s;
+        }
         if (fn != nullptr) {
           const size_t m = peer_end - peer;
           arg_ptrs.clear();

@@ -179,5 +179,49 @@ TEST_F(BinderTest, OrderByHiddenColumnIsDroppedAfterTheSort) {
   EXPECT_EQ(plan->children[0]->limit, std::optional<uint64_t>(3));
 }
 
+TEST_F(BinderTest, SameNamedColumnsOfTwoTablesStayApart) {
+  auto plan = BindOk(
+      "SELECT o.city, c.city, count(o.city), count(c.city) FROM orders o JOIN customers c "
+      "ON o.customer_id = c.customer_id GROUP BY o.city, c.city");
+  ASSERT_NE(plan, nullptr);
+  const PlanNode* agg = plan->children[0].get();
+  ASSERT_EQ(agg->kind, PlanKind::kAggregate);
+  EXPECT_EQ(agg->groups.size(), 2u);
+  EXPECT_EQ(agg->aggregates.size(), 2u);
+}
+
+TEST_F(BinderTest, AConstantThatCannotBeComputedIsAnErrorOnlyWhenReached) {
+  auto plan = BindOk("SELECT CASE WHEN items > 100 THEN CAST('a' AS INTEGER) ELSE 1 END FROM orders");
+  EXPECT_NE(plan, nullptr);
+}
+
+TEST_F(BinderTest, ExponentialWithQueriesAreRefused) {
+  std::string sql = "WITH a0 AS (SELECT 1 AS x)";
+  for (int i = 1; i <= 20; ++i) {
+    sql += ", a" + std::to_string(i) + " AS (SELECT p.x FROM a" + std::to_string(i - 1) +
+           " p, a" + std::to_string(i - 1) + " q)";
+  }
+  sql += " SELECT count(*) FROM a20";
+  EXPECT_NE(BindError(sql).message.find("more than 1000 times"), std::string::npos);
+}
+
+TEST(SqlParserLimits, DeepNestingAndHugeExpressionsAreErrorsNotCrashes) {
+  std::string deep = "SELECT " + std::string(100000, '(') + "1" + std::string(100000, ')');
+  auto a = Parse(deep);
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("nested at most 200 levels"), std::string::npos);
+  std::string minus = "SELECT " + std::string(100000, '-') + "1";
+  EXPECT_FALSE(Parse(minus).ok());
+  std::string subqueries;
+  for (int i = 0; i < 5000; ++i) subqueries += "SELECT * FROM (";
+  subqueries += "SELECT 1" + std::string(5000, ')');
+  EXPECT_FALSE(Parse(subqueries).ok());
+  std::string sum = "SELECT 1";
+  for (int i = 0; i < 50000; ++i) sum += "+1";
+  auto b = Parse(sum);
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find("at most 2000 operators"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tp::storage::sql

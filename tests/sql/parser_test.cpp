@@ -124,6 +124,8 @@ TEST(SqlParserTest, CaseCastFunctions) {
   EXPECT_EQ(Canon("a::int::text"), "CAST(CAST(a AS int) AS text)");
   EXPECT_EQ(Canon("CAST(x AS double precision)"), "CAST(x AS double precision)");
   EXPECT_EQ(Canon("DATE '2024-01-31'"), "CAST('2024-01-31' AS date)");
+  EXPECT_EQ(Canon("TIMESTAMPTZ '2024-01-31 10:00'"), "CAST('2024-01-31 10:00' AS timestamptz)");
+  EXPECT_EQ(Canon("a // 2 * 3 % b"), "(((a // 2) * 3) % b)");
   EXPECT_EQ(Canon("count(*)"), "count(*)");
   EXPECT_EQ(Canon("COUNT(DISTINCT user_id)"), "count(DISTINCT user_id)");
   EXPECT_EQ(Canon("coalesce(a, b, 0)"), "coalesce(a, b, 0)");
