@@ -59,9 +59,14 @@ BoundExprPtr Binder::Boolean(BoundExprPtr e, size_t position, const char* what) 
 // Evaluates an expression without columns once, at bind time.
 BoundExprPtr Binder::Fold(BoundExprPtr e) {
   if (e->kind == BoundKind::kConstant || e->kind == BoundKind::kColumn) return e;
-  for (const auto& c : e->children) {
-    if (c->kind != BoundKind::kConstant) return e;
+  // Bottom-up: BindFunction may have put casts around constant arguments
+  // (`ts >= DATE '2026-10-01'` compares with CAST(DATE ... AS TIMESTAMP)).
+  bool all_constant = true;
+  for (auto& c : e->children) {
+    if (c->kind != BoundKind::kConstant && c->kind != BoundKind::kColumn) c = Fold(std::move(c));
+    all_constant = all_constant && c->kind == BoundKind::kConstant;
   }
+  if (!all_constant) return e;
   Chunk one;
   one.size = 1;
   Vector out;

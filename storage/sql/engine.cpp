@@ -229,6 +229,45 @@ std::optional<size_t> PositionIn(std::string_view sql, const std::string& messag
   return std::nullopt;
 }
 
+// A rough row count of a plan's output, from the snapshot's file and tail
+// rows: enough to tell a small input from a big one.
+double EstimateRows(const PlanNode* n, const std::map<const PlanNode*, TableData>& data) {
+  auto child = [&](size_t i) { return EstimateRows(n->children[i].get(), data); };
+  switch (n->kind) {
+    case PlanKind::kScan: {
+      if (n->system_table) return static_cast<double>(n->values.size());
+      auto it = data.find(n);
+      if (it == data.end()) return 0;
+      double rows = 0;
+      for (const auto& f : it->second.files) rows += static_cast<double>(f.rows);
+      for (const auto& c : it->second.tail) rows += static_cast<double>(c.size);
+      return n->filters.empty() ? rows : rows / 2;
+    }
+    case PlanKind::kValues: return 1;
+    case PlanKind::kFilter: return child(0) / 2;
+    case PlanKind::kAggregate: return n->groups.empty() ? 1 : child(0) / 4;
+    case PlanKind::kJoin:
+      return n->join == JoinKind::kLeft ? child(0) : std::max(child(0), child(1));
+    case PlanKind::kLimit:
+      return n->limit ? std::min(child(0), static_cast<double>(*n->limit)) : child(0);
+    case PlanKind::kUnion: {
+      double sum = 0;
+      for (size_t i = 0; i < n->children.size(); ++i) sum += child(i);
+      return sum;
+    }
+    default: return child(0);
+  }
+}
+
+// Inner equi-joins build their hash table on the smaller input.
+void ChooseBuildSides(PlanNode* n, const std::map<const PlanNode*, TableData>& data) {
+  for (auto& c : n->children) ChooseBuildSides(c.get(), data);
+  if (n->kind == PlanKind::kJoin && n->join == JoinKind::kInner && !n->left_keys.empty()) {
+    n->build_left = EstimateRows(n->children[0].get(), data) <
+                    EstimateRows(n->children[1].get(), data);
+  }
+}
+
 void CollectScans(PlanNode* node, std::vector<PlanNode*>* scans) {
   if (node->kind == PlanKind::kScan && !node->system_table) scans->push_back(node);
   for (auto& c : node->children) CollectScans(c.get(), scans);
@@ -335,6 +374,7 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
     impl_->readers->Retain(scan->table, from, to, td.files);
   }
 
+  ChooseBuildSides(plan->get(), data);
   QueryLimits limits = options.limits ? *options.limits : eo.limits;
   QueryContext ctx(eval, limits, options.cancel, impl_->threads, eo.data_dir);
   auto chunks = Execute(plan->get(), &ctx, &data);

@@ -38,6 +38,7 @@ class JoinStream : public Stream {
       : node_(node), left_(std::move(left)), js_(js), ctx_(ctx) {
     for (const auto& t : node->children[0]->types) left_types_.push_back(t);
     for (const auto& t : node->children[1]->types) right_types_.push_back(t);
+    swapped_ = node->build_left;
   }
 
   Status Next(Chunk* out) override {
@@ -67,9 +68,10 @@ class JoinStream : public Stream {
   Status Probe() {
     const size_t n = probe_.size;
     std::vector<const Vector*> keys, build_keys;
-    key_vectors_.resize(node_->left_keys.size());
-    for (size_t k = 0; k < node_->left_keys.size(); ++k) {
-      Status s = Evaluate(ctx_->eval(), *node_->left_keys[k], probe_, &key_vectors_[k]);
+    const auto& probe_keys = swapped_ ? node_->right_keys : node_->left_keys;
+    key_vectors_.resize(probe_keys.size());
+    for (size_t k = 0; k < probe_keys.size(); ++k) {
+      Status s = Evaluate(ctx_->eval(), *probe_keys[k], probe_, &key_vectors_[k]);
       if (!s.ok()) return s;
       keys.push_back(&key_vectors_[k]);
       build_keys.push_back(&js_->build_keys[k]);
@@ -102,7 +104,7 @@ class JoinStream : public Stream {
     }
     Status s = FlushPairs();
     if (!s.ok()) return s;
-    if (node_->join == JoinKind::kLeft) {
+    if (node_->join == JoinKind::kLeft) {  // never swapped
       std::vector<uint32_t> unmatched;
       for (size_t i = 0; i < n; ++i) {
         if (!matched_[i]) unmatched.push_back(static_cast<uint32_t>(i));
@@ -141,11 +143,15 @@ class JoinStream : public Stream {
     Chunk c;
     c.size = m;
     c.columns.resize(left_types_.size() + right_types_.size());
-    for (size_t k = 0; k < left_types_.size(); ++k) {
-      c.columns[k].Gather(probe_.columns[k], probe_sel_.data(), m);
-    }
+    // Output columns are the left input's, then the right's, whichever side
+    // was built.
+    const Chunk& left = swapped_ ? js_->build : probe_;
+    const Chunk& right = swapped_ ? probe_ : js_->build;
+    const uint32_t* left_sel = swapped_ ? build_sel_.data() : probe_sel_.data();
+    const uint32_t* right_sel = swapped_ ? probe_sel_.data() : build_sel_.data();
+    for (size_t k = 0; k < left_types_.size(); ++k) c.columns[k].Gather(left.columns[k], left_sel, m);
     for (size_t k = 0; k < right_types_.size(); ++k) {
-      c.columns[left_types_.size() + k].Gather(js_->build.columns[k], build_sel_.data(), m);
+      c.columns[left_types_.size() + k].Gather(right.columns[k], right_sel, m);
     }
     if (node_->predicate) {
       sel_.resize(m);
@@ -179,6 +185,7 @@ class JoinStream : public Stream {
   JoinShared* js_;
   QueryContext* ctx_;
   std::vector<SqlType> left_types_, right_types_;
+  bool swapped_ = false;  // the left input is the build side
   Chunk probe_;
   std::vector<Chunk> pending_;
   size_t pending_bytes_ = 0;
@@ -193,24 +200,27 @@ class JoinStream : public Stream {
 
 Status PrepareJoin(PlanNode* node, Shared* shared) {
   if (shared->joins.count(node) > 0) return Status::OK();
-  Status s = Prepare(node->children[0].get(), shared);
+  const size_t probe_side = node->build_left ? 1 : 0;
+  PlanNode* build_node = node->children[1 - probe_side].get();
+  Status s = Prepare(node->children[probe_side].get(), shared);
   if (!s.ok()) return s;
-  auto built = Collect(node->children[1].get(), shared, shared->ctx->threads());
+  auto built = Collect(build_node, shared, shared->ctx->threads());
   if (!built.ok()) return built.status();
   auto js = std::make_shared<JoinShared>();
-  js->build = Concat(node->children[1]->types, (*built)->chunks);
+  js->build = Concat(build_node->types, (*built)->chunks);
   if (js->build.columns.empty()) {
-    js->build.columns.resize(node->children[1]->types.size());
+    js->build.columns.resize(build_node->types.size());
     for (size_t k = 0; k < js->build.columns.size(); ++k) {
-      js->build.columns[k].Reset(node->children[1]->types[k], 0);
+      js->build.columns[k].Reset(build_node->types[k], 0);
     }
   }
   const size_t n = js->build.size;
   if (n >= UINT32_MAX) return Status::InvalidArgument("join build side has too many rows");
   std::vector<const Vector*> keys;
-  js->build_keys.resize(node->right_keys.size());
-  for (size_t k = 0; k < node->right_keys.size(); ++k) {
-    s = Evaluate(shared->ctx->eval(), *node->right_keys[k], js->build, &js->build_keys[k]);
+  const auto& build_keys = node->build_left ? node->left_keys : node->right_keys;
+  js->build_keys.resize(build_keys.size());
+  for (size_t k = 0; k < build_keys.size(); ++k) {
+    s = Evaluate(shared->ctx->eval(), *build_keys[k], js->build, &js->build_keys[k]);
     if (!s.ok()) return s;
     keys.push_back(&js->build_keys[k]);
   }
@@ -237,7 +247,7 @@ Status PrepareJoin(PlanNode* node, Shared* shared) {
 }
 
 Result<StreamPtr> MakeJoinStream(PlanNode* node, Shared* shared) {
-  auto left = MakeStream(node->children[0].get(), shared);
+  auto left = MakeStream(node->children[node->build_left ? 1 : 0].get(), shared);
   if (!left.ok()) return left.status();
   return StreamPtr(std::make_unique<JoinStream>(node, std::move(*left),
                                                 shared->joins.at(node).get(), shared->ctx));

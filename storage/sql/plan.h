@@ -113,6 +113,9 @@ struct PlanNode {
   // kJoin
   JoinKind join = JoinKind::kInner;
   std::vector<BoundExprPtr> left_keys, right_keys;
+  // Inner joins: build the hash table on the left input, which the engine
+  // estimated to have fewer rows (the output columns stay left, right).
+  bool build_left = false;
   // kWindow
   std::vector<BoundWindow> windows;
   // kSort

@@ -275,6 +275,7 @@ std::string PlanNode::ToString(int indent) const {
     }
     case PlanKind::kJoin: {
       out += join == JoinKind::kLeft ? " left" : join == JoinKind::kInner ? " inner" : " cross";
+      if (build_left) out += " (build left)";
       for (size_t i = 0; i < left_keys.size(); ++i) {
         out += " " + left_keys[i]->ToString() + "=" + right_keys[i]->ToString();
       }

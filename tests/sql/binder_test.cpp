@@ -112,6 +112,16 @@ TEST_F(BinderTest, WherePushesIntoScansAndBecomesTimeRange) {
   EXPECT_EQ(text.find("Filter"), std::string::npos) << text;
 }
 
+TEST_F(BinderTest, DateBoundsOnATimestampColumnBecomeTheTimeRange) {
+  auto plan = BindOk(
+      "SELECT count(*) FROM orders WHERE purchased_at >= DATE '2025-10-01' AND "
+      "purchased_at < DATE '2025-11-01'");
+  ASSERT_NE(plan, nullptr);
+  const PlanNode* scan = FindScan(plan.get(), "orders");
+  EXPECT_EQ(scan->time_range.min_us, int64_t{1759276800} * 1000000) << plan->ToString();
+  EXPECT_EQ(scan->time_range.max_us, int64_t{1761955200} * 1000000 - 1) << plan->ToString();
+}
+
 TEST_F(BinderTest, NowMinusIntervalIsFoldedIntoTheTimeRange) {
   auto plan = BindOk("SELECT count(*) FROM orders WHERE purchased_at > now() - INTERVAL '1 day'");
   ASSERT_NE(plan, nullptr);
