@@ -370,6 +370,14 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
       list_files();
     }
     if (!listed.ok()) return listed;
+    if (!from.empty() || !to.empty()) {  // files of the days the time range ruled out
+      auto days = eo.catalog->Days(scan->table);
+      if (days.ok()) {
+        uint64_t all = 0;
+        for (const auto& d : *days) all += d.files;
+        td.files_pruned = all > td.files.size() ? all - td.files.size() : 0;
+      }
+    }
     td.readers = impl_->readers.get();
     impl_->readers->Retain(scan->table, from, to, td.files);
   }

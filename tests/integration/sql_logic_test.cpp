@@ -48,6 +48,7 @@
 #include "app/config.h"
 #include "storage/catalog.h"
 #include "storage/sql/engine.h"
+#include "tests/common/sql_canonical.h"
 #include "storage/sql/value.h"
 #include "storage/sql/vector.h"
 #include "tests/common/duckdb.h"
@@ -371,68 +372,7 @@ struct Answer {
   std::optional<std::string> error;
 };
 
-std::string CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  char buf[96];
-  if (y < 0) {
-    std::snprintf(buf, sizeof buf, "-%04lld-%02lld-%02lld", static_cast<long long>(-y),
-                  static_cast<long long>(m), static_cast<long long>(d));
-  } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                  static_cast<long long>(m), static_cast<long long>(d));
-  }
-  return buf;
-}
-
-std::string FormatMicrosUtc(int64_t micros) {
-  constexpr int64_t kDay = 86400000000LL;
-  int64_t days = micros / kDay;
-  int64_t rem = micros % kDay;
-  if (rem < 0) {
-    rem += kDay;
-    --days;
-  }
-  const int64_t secs = rem / 1000000, frac = rem % 1000000;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, " %02lld:%02lld:%02lld", static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  std::string out = CivilFromDays(days) + buf;
-  if (frac != 0) {
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
-    out += buf;
-  }
-  return out + "Z";
-}
-
-Cell Canonical(const sql::Value& v) {
-  if (v.is_null()) return std::nullopt;
-  switch (v.type().id) {
-    case sql::SqlTypeId::kNull: return std::nullopt;
-    case sql::SqlTypeId::kBool: return v.int_value() ? "true" : "false";
-    case sql::SqlTypeId::kInt32:
-    case sql::SqlTypeId::kInt64: return std::to_string(v.int_value());
-    case sql::SqlTypeId::kFloat64: return sql::FormatDouble(v.float_value());
-    case sql::SqlTypeId::kDecimal: return sql::FormatDecimal(v.int_value(), v.type().scale);
-    case sql::SqlTypeId::kString: return v.string_value();
-    case sql::SqlTypeId::kDate: return CivilFromDays(v.int_value());
-    case sql::SqlTypeId::kTimestamp: return FormatMicrosUtc(v.int_value());
-    case sql::SqlTypeId::kInterval: {
-      const sql::Interval& iv = v.interval_value();
-      return std::to_string(iv.months) + "mo " + std::to_string(iv.days) + "d " +
-             std::to_string(iv.micros) + "us";
-    }
-  }
-  return v.ToString();
-}
+Cell Canonical(const sql::Value& v) { return tp::testing::CanonicalValue(v); }
 
 Answer OurAnswer(sql::QueryEngine& engine, const Case& c) {
   Answer a;
