@@ -314,7 +314,6 @@ Binder::BoundCore Binder::BindCore(const SelectCore& core, const std::vector<Ord
                  static_cast<const ColumnRef&>(*g).names.size() == 1) {
         const std::string& name = static_cast<const ColumnRef&>(*g).names[0];
         if (!InScope(scope, name)) {
-          std::vector<SelectItem> dummy;
           for (size_t i = 0; i < items.size(); ++i) {
             if (!items[i].alias.empty() && EqualsIgnoreCase(items[i].alias, name)) {
               target = items[i].expr;
@@ -369,7 +368,6 @@ Binder::BoundCore Binder::BindCore(const SelectCore& core, const std::vector<Ord
         index = static_cast<size_t>(lit->int_value - 1);
       } else if (item.expr->kind == ExprKind::kColumnRef &&
                  static_cast<const ColumnRef&>(*item.expr).names.size() == 1) {
-        std::vector<SelectItem> unused;
         const std::string& name = static_cast<const ColumnRef&>(*item.expr).names[0];
         for (size_t i = 0; i < items.size(); ++i) {
           if (!items[i].alias.empty() && EqualsIgnoreCase(items[i].alias, name)) {

@@ -184,6 +184,25 @@ BoundExprPtr Binder::BindColumnRef(const ColumnRef& ref, ExprEnv& env) {
   return MakeColumn(static_cast<size_t>(found), c.type, c.name, ref.position);
 }
 
+// The aggregate `call` names, its arguments bound in `env` and cast to
+// the types the function takes.
+BoundAggregate Binder::BindAggregateOf(const FunctionCall& call, ExprEnv& env) {
+  BoundAggregate out;
+  std::vector<SqlType> types;
+  for (const auto& a : call.args) {
+    out.args.push_back(BindExpr(*a, env));
+    types.push_back(out.args.back()->type);
+  }
+  std::vector<SqlType> casts;
+  auto fn = BindAggregate(call.name, types, call.distinct, call.star, call.position, &casts);
+  if (!fn.ok()) ThrowStatus(fn.status(), call.position);
+  for (size_t i = 0; i < out.args.size() && i < casts.size(); ++i) {
+    out.args[i] = CastTo(std::move(out.args[i]), casts[i], call.args[i]->position);
+  }
+  out.function = std::move(*fn);
+  return out;
+}
+
 BoundExprPtr Binder::BindAggregateCall(const FunctionCall& call, ExprEnv& env) {
   if (env.clause == Clause::kAggregateArg) {
     Throw("aggregate function calls cannot be nested", call.position);
@@ -193,20 +212,11 @@ BoundExprPtr Binder::BindAggregateCall(const FunctionCall& call, ExprEnv& env) {
           call.position);
   }
   ExprEnv arg_env{env.scope, Clause::kAggregateArg};
-  std::vector<BoundExprPtr> args;
-  std::vector<SqlType> types;
-  for (const auto& a : call.args) {
-    args.push_back(BindExpr(*a, arg_env));
-    types.push_back(args.back()->type);
-  }
-  std::vector<SqlType> casts;
-  auto fn = BindAggregate(call.name, types, call.distinct, call.star, call.position, &casts);
-  if (!fn.ok()) ThrowStatus(fn.status(), call.position);
-  for (size_t i = 0; i < args.size() && i < casts.size(); ++i) {
-    args[i] = CastTo(std::move(args[i]), casts[i], call.args[i]->position);
-  }
+  BoundAggregate bound = BindAggregateOf(call, arg_env);
   std::string key = call.name + (call.distinct ? "(DISTINCT " : "(");
-  for (size_t i = 0; i < args.size(); ++i) key += (i ? ", " : "") + ExprKey(*args[i]);
+  for (size_t i = 0; i < bound.args.size(); ++i) {
+    key += (i ? ", " : "") + ExprKey(*bound.args[i]);
+  }
   key += call.star ? "*)" : ")";
   Grouping& g = *env.grouping;
   auto it = std::find(g.aggregate_keys.begin(), g.aggregate_keys.end(), key);
@@ -216,11 +226,8 @@ BoundExprPtr Binder::BindAggregateCall(const FunctionCall& call, ExprEnv& env) {
   } else {
     index = g.aggregates.size();
     g.aggregate_keys.push_back(key);
-    BoundAggregate agg;
-    agg.function = *fn;
-    agg.args = std::move(args);
-    agg.name = ToSql(call);
-    g.aggregates.push_back(std::move(agg));
+    bound.name = ToSql(call);
+    g.aggregates.push_back(std::move(bound));
   }
   const BoundAggregate& agg = g.aggregates[index];
   return MakeColumn(g.groups.size() + index, agg.function->result_type, agg.name, call.position);
@@ -258,23 +265,10 @@ BoundExprPtr Binder::BindWindowCall(const FunctionCall& call, ExprEnv& env) {
             "row_number, rank, dense_rank and the aggregates",
             call.position);
     }
-    std::vector<BoundExprPtr> args;
-    std::vector<SqlType> types;
-    for (const auto& a : call.args) {
-      args.push_back(BindExpr(*a, inner));
-      types.push_back(args.back()->type);
-    }
-    std::vector<SqlType> casts;
-    auto fn = BindAggregate(call.name, types, call.distinct, call.star, call.position, &casts);
-    if (!fn.ok()) ThrowStatus(fn.status(), call.position);
-    for (size_t i = 0; i < args.size() && i < casts.size(); ++i) {
-      args[i] = CastTo(std::move(args[i]), casts[i], call.args[i]->position);
-    }
     w.kind = WindowKind::kAggregate;
-    w.aggregate.function = *fn;
-    w.aggregate.args = std::move(args);
+    w.aggregate = BindAggregateOf(call, inner);
     w.aggregate.name = call.name;
-    w.type = (*fn)->result_type;
+    w.type = w.aggregate.function->result_type;
   }
   const std::string key = ToSql(call);
   Windows& ws = *env.windows;

@@ -106,6 +106,7 @@ class Binder {
   BoundExprPtr BindColumnRef(const ColumnRef& ref, ExprEnv& env);
   BoundExprPtr BindFunctionCall(const FunctionCall& call, ExprEnv& env);
   BoundExprPtr BindAggregateCall(const FunctionCall& call, ExprEnv& env);
+  BoundAggregate BindAggregateOf(const FunctionCall& call, ExprEnv& env);
   BoundExprPtr BindWindowCall(const FunctionCall& call, ExprEnv& env);
   BoundExprPtr BindCase(const Case& c, ExprEnv& env);
   BoundExprPtr Boolean(BoundExprPtr e, size_t position, const char* what);

@@ -15,39 +15,6 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-struct CmdRun {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs a command with stdout and stderr apart.
-CmdRun RunSplit(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-  TempDir tmp;
-  auto out_path = tmp.path() / "out", err_path = tmp.path() / "err", in_path = tmp.path() / "in";
-  WriteFile(in_path, stdin_text);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int in = ::open(in_path.c_str(), O_RDONLY);
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  CmdRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = ReadFile(out_path);
-  r.err = ReadFile(err_path);
-  return r;
-}
-
 // Every file under `dir` with its bytes (and every directory).
 std::map<std::string, std::string> Snapshot(const std::filesystem::path& dir) {
   std::map<std::string, std::string> files;

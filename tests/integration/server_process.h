@@ -67,19 +67,27 @@ viewed_at = "timestamp"
 }
 
 // Runs a command, returns its exit code; stdout+stderr go to *output.
-inline int RunCommand(const std::vector<std::string>& args, std::string* output,
-                      const std::string& stdin_text = "") {
+// What a command printed and how it ended.
+struct CmdRun {
+  int code = -1;
+  std::string out, err;  // err stays empty when merged into out
+};
+
+// Runs `args` with `stdin_text` on standard input; standard error goes to
+// r.err, or into r.out (interleaved as written) when `merge_stderr`.
+inline CmdRun RunSplit(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                       bool merge_stderr = false) {
   TempDir tmp;
-  auto out_path = tmp.path() / "out";
-  auto in_path = tmp.path() / "in";
+  auto out_path = tmp.path() / "out", err_path = tmp.path() / "err", in_path = tmp.path() / "in";
   WriteFile(in_path, stdin_text);
   pid_t pid = fork();
   if (pid == 0) {
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int in = ::open(in_path.c_str(), O_RDONLY);
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = merge_stderr ? out : ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(in, 0);
     dup2(out, 1);
-    dup2(out, 2);
+    dup2(err, 2);
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -88,8 +96,19 @@ inline int RunCommand(const std::vector<std::string>& args, std::string* output,
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  if (output) *output = ReadFile(out_path);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  CmdRun r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = ReadFile(out_path);
+  if (!merge_stderr) r.err = ReadFile(err_path);
+  return r;
+}
+
+// Runs `args`; *output (if given) gets standard output and error together.
+inline int RunCommand(const std::vector<std::string>& args, std::string* output,
+                      const std::string& stdin_text = "") {
+  CmdRun r = RunSplit(args, stdin_text, /*merge_stderr=*/true);
+  if (output) *output = std::move(r.out);
+  return r.code;
 }
 
 class ServerProcess {
