@@ -16,6 +16,7 @@
 
 #include "app/config_schema.h"
 #include "app/config_suggest.h"
+#include "app/transform.h"
 
 namespace tp::app {
 
@@ -63,8 +64,10 @@ const std::vector<Section> kSections = {
      {"flush_rows", "flush_interval", "zstd_level", "compact_interval", "compact_min_files"}},
     {"query", {"memory_limit", "timeout"}},
 };
-const std::vector<std::string> kTableKeys = {"time", "columns", "on_new_fields", "retention"};
-const std::vector<std::string> kColumnKeys = {"type", "nullable", "from", "default"};
+const std::vector<std::string> kTableKeys = {"time",      "columns", "on_new_fields",
+                                             "retention", "where",   "on_filter"};
+const std::vector<std::string> kColumnKeys = {"type", "nullable", "from", "default", "expr"};
+const std::vector<std::string> kOnFilter = {"drop", "reject"};
 const std::vector<std::string> kOnNewFields = {"add_columns", "ignore", "reject"};
 const std::vector<std::string> kFsyncModes = {"group", "interval", "off"};
 
@@ -146,6 +149,7 @@ class Loader {
         UnknownKey(*key, "at the top level", kRootKeys);
       }
     }
+    CheckTransforms();
     return Finish();
   }
 
@@ -482,6 +486,7 @@ class Loader {
     std::vector<std::string> column_names;  // every written name, even ones with bad types
     std::vector<bool> column_typed;         // their types parsed (index in column_names)
     const toml::node* time_node = nullptr;
+    const toml::node* on_filter_node = nullptr;
     bool has_columns_key = false;
     std::vector<std::string> misspelt;
     for (auto [k, v] : InFileOrder(*t)) {
@@ -502,6 +507,29 @@ class Loader {
                         DidYouMean(*mode, kOnNewFields) +
                         " (add_columns: new JSON fields become new nullable columns; ignore: "
                         "they are dropped; reject: such records go to _rejected)");
+          ok = false;
+        }
+      } else if (k->str() == "where") {
+        const std::string* where = ExpectString(*v, path + ".where", "\"total >= 0\"");
+        if (!where || where->empty()) {
+          if (where) Error(*v, path + ".where: is empty; write a condition like \"total >= 0\"");
+          ok = false;
+        } else {
+          spec.where = *where;
+          sql_nodes_[path + ".where"] = v;
+        }
+      } else if (k->str() == "on_filter") {
+        const std::string* mode = ExpectString(*v, path + ".on_filter", "\"drop\"");
+        if (!mode) {
+          ok = false;
+        } else if (*mode == "drop" || *mode == "reject") {
+          on_filter_node = v;
+          spec.on_filter = *mode == "drop" ? OnFilter::kDrop : OnFilter::kReject;
+        } else {
+          Error(*v, path + ".on_filter: " + Quote(*mode) + " is not a mode" +
+                        DidYouMean(*mode, kOnFilter) +
+                        " (drop: rows where rejects are counted and not kept; reject: they go "
+                        "to _rejected)");
           ok = false;
         }
       } else if (k->str() == "retention") {
@@ -544,6 +572,11 @@ class Loader {
     auto was_misspelt = [&](const char* key) {
       return std::find(misspelt.begin(), misspelt.end(), key) != misspelt.end();
     };
+    if (on_filter_node && !t->contains("where") && !was_misspelt("where")) {
+      Error(*on_filter_node, path + ".on_filter: has nothing to act on; set where = \"...\" in [" +
+                                 path + "] to the condition rows must meet");
+      ok = false;
+    }
     if (!has_columns_key && !was_misspelt("columns")) {
       Error(*t, path + ": has no columns; add a [" + path +
                     ".columns] section with lines like order_id = \"string\"");
@@ -624,6 +657,7 @@ class Loader {
     col.name = name;
     const toml::node* type_node = nullptr;
     const toml::node* default_node = nullptr;
+    const toml::node* from_node = nullptr;
     if (n.is_string()) {
       type_node = &n;
     } else if (const toml::table* t = n.as_table()) {
@@ -639,7 +673,17 @@ class Loader {
           }
         } else if (k->str() == "default") {
           default_node = v;
+        } else if (k->str() == "expr") {
+          const std::string* expr = ExpectString(*v, path + ".expr", "\"lower(city)\"");
+          if (!expr || expr->empty()) {
+            if (expr) Error(*v, path + ".expr: is empty; write an SQL expression like \"lower(city)\"");
+            ok = false;
+          } else {
+            col.expr = *expr;
+            sql_nodes_[path + ".expr"] = v;
+          }
         } else if (k->str() == "from") {
+          from_node = v;
           const std::string* from = ExpectString(*v, path + ".from", "\"customer.city\"");
           if (!from) {
             ok = false;
@@ -675,6 +719,13 @@ class Loader {
       Error(*type_node, path + ": " + problem);
       return std::nullopt;
     }
+    if (!col.expr.empty() && (from_node || default_node)) {
+      Error(from_node ? *from_node : *default_node,
+            path + (from_node ? ".from" : ".default") +
+                ": a column with expr is computed, not read from the record; drop " +
+                (from_node ? "from" : "default (use coalesce(..., value) in the expression)"));
+      return std::nullopt;
+    }
     if (default_node && !LoadDefault(path, *default_node, col)) ok = false;
     if (!ok) return std::nullopt;
     return col;
@@ -705,9 +756,27 @@ class Loader {
     return true;
   }
 
+  // The tables' SQL (where, expr) bound against their columns, once the
+  // whole file (with its timezone) is read; errors at the expression's key.
+  void CheckTransforms() {
+    for (const TableSpec& t : config_.tables) {
+      const std::string path = "tables." + t.name;
+      for (const TransformProblem& p : Transform::Check(TransformOf(t, config_.timezone))) {
+        const std::string key =
+            p.column < 0 ? path + ".where"
+                         : path + ".columns." + t.columns[static_cast<size_t>(p.column)].name +
+                               ".expr";
+        auto it = sql_nodes_.find(key);
+        Pos pos = it != sql_nodes_.end() ? PosOf(it->second->source()) : Pos{};
+        Error(pos, key + ": " + p.message);
+      }
+    }
+  }
+
   std::string file_;
   Config config_;
   std::vector<ConfigError> errors_;
+  std::map<std::string, const toml::node*> sql_nodes_;  // "tables.T.where" -> its node
 };
 
 }  // namespace

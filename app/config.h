@@ -32,6 +32,9 @@ struct ColumnSpec {
   // The value used when the record lacks the field (or has JSON null), as
   // JSON text ("0", "\"web\"", "true"); empty = no default.
   std::string default_json;
+  // A derived column: computed from the row by this SQL expression
+  // (app/transform.h) instead of read from the record; empty = read.
+  std::string expr;
   std::string TypeName() const;  // canonical: "decimal(12,2)", "timestamp", ...
   storage::LogicalType Type() const;
 };
@@ -43,11 +46,19 @@ enum class OnNewFields {
   kReject,      // send the record to _rejected
 };
 
+// What happens to a row the table's `where` does not accept.
+enum class OnFilter {
+  kDrop,    // counted (tillpipe_materializer_rows_filtered_total), not kept
+  kReject,  // sent to _rejected with the reason
+};
+
 struct TableSpec {
   std::string name;         // [a-z_][a-z0-9_]*, at most 64 bytes; not starting with '_'
   std::string time_column;  // names a column of kind timestamp (or date)
   std::vector<ColumnSpec> columns;  // in the order they are written in the file
   OnNewFields on_new_fields = OnNewFields::kAddColumns;
+  std::string where;  // SQL predicate a row must pass to be kept; empty = all rows
+  OnFilter on_filter = OnFilter::kDrop;
   // Whole store-local days older than this are dropped; 0 = keep forever.
   std::chrono::seconds retention{0};
 };

@@ -85,7 +85,8 @@ timeout = "60s"
 # string, date, timestamp. Names: lowercase letters, digits and _; table
 # names starting with _ are reserved for tillpipe (like _rejected).
 # A column may have default = VALUE, used when a record lacks the field or
-# sends null.
+# sends null. A derived column is computed by an SQL expression instead:
+#   purchase_hour = { type = "int32", expr = "extract(hour from purchased_at)" }
 #
 # Per table, optional:
 #   on_new_fields = "add_columns"  # a JSON field no column reads becomes a new
@@ -94,6 +95,9 @@ timeout = "60s"
 #                                  # record to _rejected
 #   retention = "400d"             # drop whole days older than this (default:
 #                                  # keep everything)
+#   where = "total >= 0"           # SQL condition a row must meet to be kept
+#   on_filter = "drop"             # filtered rows are counted; "reject" also
+#                                  # sends them to _rejected
 #
 # The tables below are the retail schema the simulator and the dashboards use.
 

@@ -99,6 +99,15 @@ Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
   for (size_t attempt = 0; attempt <= kMaxColumns; ++attempt) {
     DecodeError error;
     if (t.decoder->Decode(record, &t.rows, &error)) {
+      if (t.transform) {  // its derived columns and day come in TransformPending
+        if (pending_table != &t) TransformPending();
+        pending_table = &t;
+        pending.push_back({offset, record, ingested_us});
+        t.row_day.push_back(0);
+        t.row_raw.push_back(static_cast<uint32_t>(record.size()));
+        ++buffered;
+        return Status::OK();
+      }
       const Column& time = t.rows[t.time_index];
       const size_t row = time.size() - 1;
       t.row_day.push_back(time.type().id == TypeId::kDate ? time.Get<int32_t>(row)
@@ -141,6 +150,60 @@ Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
   }
   Reject(table, offset, "record", "schema evolution did not converge", record, ingested_us);
   return Status::OK();
+}
+
+void Materializer::Impl::TransformPending() {
+  if (pending.empty()) return;
+  TableState& t = *pending_table;
+  const size_t first = t.row_day.size() - pending.size();
+  std::vector<Transform::Outcome> outcome;
+  std::vector<Transform::Failure> failures;
+  t.transform->Apply(&t.rows, first, t.row_day.size(), &outcome, &failures);
+  size_t next_failure = 0;
+  uint64_t filtered = 0;
+  std::vector<uint32_t> keep;  // rows of the batch that stay
+  for (size_t i = 0; i < outcome.size(); ++i) {
+    const PendingRow& p = pending[i];
+    if (outcome[i] == Transform::Outcome::kKeep) {
+      keep.push_back(static_cast<uint32_t>(i));
+    } else if (outcome[i] == Transform::Outcome::kFailed) {
+      while (failures[next_failure].row != i) ++next_failure;
+      const Transform::Failure& f = failures[next_failure];
+      Reject(t.name, p.offset, f.field, f.reason, p.record, p.ingested_us);
+    } else {
+      ++filtered;
+      if (t.on_filter == OnFilter::kReject) {
+        Reject(t.name, p.offset, "where",
+               "does not match where = \"" + t.where + "\" of [tables." + t.name +
+                   "] (on_filter = \"reject\")",
+               p.record, p.ingested_us);
+      }
+    }
+  }
+  if (keep.size() != outcome.size()) {  // drop the others from the tail
+    for (Column& col : t.rows) {
+      Column kept(col.type());
+      for (uint32_t i : keep) kept.AppendFrom(col, first + i);
+      col.Truncate(first);
+      for (size_t r = 0; r < kept.size(); ++r) col.AppendFrom(kept, r);
+    }
+    for (size_t k = 0; k < keep.size(); ++k) t.row_raw[first + k] = t.row_raw[first + keep[k]];
+    t.row_raw.resize(first + keep.size());
+    t.row_day.resize(first + keep.size());
+    buffered -= outcome.size() - keep.size();
+  }
+  const Column& time = t.rows[t.time_index];
+  for (size_t r = first; r < t.row_day.size(); ++r) {
+    t.row_day[r] = time.type().id == TypeId::kDate ? time.Get<int32_t>(r)
+                                                   : LocalDay(time.Get<int64_t>(r));
+  }
+  pending.clear();
+  pending_table = nullptr;
+  if (filtered > 0) {
+    std::lock_guard lock(stats_mu);
+    stats.rows_filtered += filtered;
+    stats.filtered_by_table[t.name] += filtered;
+  }
 }
 
 Status Materializer::Impl::NewVersion(TableState& t) {
@@ -283,6 +346,13 @@ Result<std::unique_ptr<Materializer>> Materializer::Open(MaterializerOptions opt
     if (Status s = impl->NewVersion(t); !s.ok()) return s;
     t.time_index = t.schema.Find(t.time_column);
     t.rows = t.decoder->MakeColumns();
+    if (!spec.transform.schema.fields.empty()) {
+      auto transform = Transform::Create(spec.transform);
+      if (!transform.ok()) return transform.status();
+      t.transform = std::move(*transform);
+      t.where = spec.transform.where;
+      t.on_filter = spec.on_filter;
+    }
     impl->tables.emplace(t.name, std::move(t));
   }
   impl->rejected.name = kRejectedTable;
@@ -370,11 +440,13 @@ Status Materializer::Poll(bool force) {
         if (offset < m.next_offset) continue;  // already in committed files
         if (Status s = m.Process(batch.table, offset, batch.records[k], batch.append_time_us);
             !s.ok()) {
+          m.TransformPending();
           m.reader.reset();  // start over from this record on the next poll
           return s;
         }
         m.next_offset = offset + 1;
       }
+      m.TransformPending();  // before readers see the batch's rows
     }
     {
       std::lock_guard lock(m.stats_mu);

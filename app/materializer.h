@@ -13,14 +13,20 @@
 // the records before its offset, and anything written after it is an
 // unregistered file that Open() deletes before replaying from the log.
 //
-// Records that cannot be decoded go to the `_rejected` table with their
-// table, offset, field, reason and raw JSON; nothing is dropped silently.
+// Each log batch's rows then go through the table's transformation
+// (derived columns, `where`; app/transform.h) before any reader sees them.
+//
+// Records that cannot be decoded or transformed go to the `_rejected` table
+// with their table, offset, field, reason and raw JSON; rows a table's
+// `where` filters are counted (and rejected too with on_filter = "reject");
+// nothing is dropped silently.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +34,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/transform.h"
 #include "storage/catalog.h"
 #include "storage/column.h"
 #include "storage/types.h"
@@ -46,6 +53,10 @@ struct MaterializedTable {
   std::vector<std::string> defaults;  // JSON default per column; empty (or missing) = none
   std::string time_column;            // a timestamp or date column of the schema
   OnNewFields on_new_fields = OnNewFields::kAddColumns;
+  // Derived columns and `where` (app/transform.h): its schema is `schema`,
+  // exprs[i] computes column i; none when empty.
+  TransformSpec transform;
+  OnFilter on_filter = OnFilter::kDrop;
 };
 
 struct MaterializerOptions {
@@ -67,6 +78,8 @@ struct MaterializerStats {
   uint64_t buffered_rows = 0;    // decoded, waiting for the next flush
   uint64_t rows_written = 0;     // since open
   uint64_t rows_rejected = 0;    // since open
+  uint64_t rows_filtered = 0;    // rows a table's `where` did not accept, since open
+  std::map<std::string, uint64_t> filtered_by_table;  // the same per table
   uint64_t files_written = 0;    // since open
   uint64_t columns_added = 0;    // by schema evolution, since open
   uint64_t flushes = 0;

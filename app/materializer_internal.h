@@ -35,6 +35,9 @@ struct TableState {
   int time_index = -1;
   int schema_version = 0;
   std::unique_ptr<RecordDecoder> decoder;  // null for _rejected
+  std::unique_ptr<Transform> transform;    // null: no derived columns, no `where`
+  std::string where;                       // its text, for reasons
+  OnFilter on_filter = OnFilter::kDrop;
   std::vector<Column> rows;
   std::vector<int32_t> row_day;
   std::vector<uint32_t> row_raw;  // bytes of each row's JSON record
@@ -80,6 +83,15 @@ struct Materializer::Impl {
   uint64_t next_offset = 0;       // after the last record in the tails
   uint64_t buffered = 0;          // rows in the tails
   uint64_t submitted_offset = 0;  // next_offset of the last job handed to the flusher
+  // Rows of the current log batch (of one table, `pending_table`) decoded
+  // but not transformed yet: the last pending.size() rows of its tail.
+  struct PendingRow {
+    uint64_t offset;
+    std::string_view record;  // into the batch
+    int64_t ingested_us;
+  };
+  std::vector<PendingRow> pending;
+  TableState* pending_table = nullptr;
   std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
   // Flushing runs on its own thread so decoding the next rows overlaps
@@ -122,6 +134,10 @@ struct Materializer::Impl {
               const std::string& reason, std::string_view record, int64_t ingested_us);
   Status Process(std::string_view table, uint64_t offset, std::string_view record,
                  int64_t ingested_us);
+  // Runs the pending rows through their table's transformation: computes
+  // derived columns and days, drops the rows `where` filters, rejects the
+  // rows that fail.
+  void TransformPending();
   // Schema evolution: registers the table's new columns (or a widened one)
   // as a new schema version, then decodes with the new schema. `problem`
   // gets why the record cannot add its fields (it is then rejected).

@@ -121,6 +121,7 @@ struct RecordDecoder::Impl {
   storage::Schema schema;
   std::vector<std::string> names;  // the JSON path per column, for messages
   std::vector<bool> inferred;      // per column: DecoderColumn::inferred
+  std::vector<bool> derived;       // per column: DecoderColumn::derived
   std::vector<Staged> defaults;    // per column; present = has a default
   bool report_new_fields = false;
   PathNode root;
@@ -358,8 +359,13 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Create(const DecoderSpec& 
     const DecoderColumn& col = spec.columns[i];
     impl->schema.fields.push_back(col.field);
     impl->inferred.push_back(col.inferred);
+    impl->derived.push_back(col.derived);
     std::string path = col.path.empty() ? col.field.name : col.path;
     impl->names.push_back(path);
+    if (col.derived) {
+      impl->root.Child(col.field.name);  // a field of its name is not a new field
+      continue;
+    }
     if (col.unread) continue;
     PathNode* node = &impl->root;
     size_t start = 0;
@@ -478,6 +484,7 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns,
   // Every value is known; fill defaults, then check NULLs against
   // nullability before appending.
   for (size_t c = 0; c < m.staged.size(); ++c) {
+    if (m.derived[c]) continue;
     if ((!m.staged[c].present || m.staged[c].is_null) && m.defaults[c].present) {
       m.staged[c] = m.defaults[c];
     }
@@ -492,6 +499,7 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns,
     }
   }
   for (size_t c = 0; c < m.staged.size(); ++c) {
+    if (m.derived[c]) continue;
     const Staged& s = m.staged[c];
     Column& col = (*columns)[c];
     if (!s.present || s.is_null) {

@@ -54,6 +54,9 @@ struct DecoderColumn {
   // Reads nothing (always NULL): a column schema evolution once added whose
   // field a declared column now reads under another name.
   bool unread = false;
+  // Computed by the transformation stage (app/transform.h): Decode appends
+  // nothing to it, and a record field of its name is ignored.
+  bool derived = false;
 };
 
 struct DecoderSpec {

@@ -229,6 +229,8 @@ std::string StreamBackend::StatusJson() const {
                          {"buffered_rows", ms.buffered_rows},
                          {"rows_written", ms.rows_written},
                          {"rows_rejected", ms.rows_rejected},
+                         {"rows_filtered", ms.rows_filtered},
+                         {"filtered_by_table", ms.filtered_by_table},
                          {"files_written", ms.files_written},
                          {"flushes", ms.flushes},
                          {"last_flush_us", ms.last_flush_us}};
@@ -422,6 +424,12 @@ std::string StreamBackend::MetricsText() const {
       family("tillpipe_materializer_rows_rejected_total", "counter",
              "Records sent to _rejected since start.");
       sample("tillpipe_materializer_rows_rejected_total", ms.rows_rejected);
+      family("tillpipe_materializer_rows_filtered_total", "counter",
+             "Rows a table's where did not accept since start (also in rows_rejected with "
+             "on_filter = reject).");
+      for (const auto& [table, n] : ms.filtered_by_table) {
+        sample("tillpipe_materializer_rows_filtered_total{table=\"" + table + "\"}", n);
+      }
       family("tillpipe_materializer_files_written_total", "counter",
              "Parquet part files written since start.");
       sample("tillpipe_materializer_files_written_total", ms.files_written);

@@ -15,6 +15,8 @@ std::vector<MaterializedTable> TablesOf(const Config& config) {
     m.name = t.name;
     m.time_column = t.time_column;
     m.on_new_fields = t.on_new_fields;
+    m.transform = TransformOf(t, config.timezone);
+    m.on_filter = t.on_filter;
     for (const ColumnSpec& c : t.columns) {
       m.schema.fields.push_back(storage::Field{c.name, c.Type(), c.nullable});
       m.paths.push_back(c.from.empty() ? c.name : c.from);
@@ -41,6 +43,7 @@ std::vector<DecoderColumn> Declared(const MaterializedTable& table) {
     if (c.field.name == table.time_column) c.field.nullable = false;  // every row needs a day
     if (i < table.paths.size()) c.path = table.paths[i];
     if (i < table.defaults.size()) c.default_json = table.defaults[i];
+    c.derived = i < table.transform.exprs.size() && !table.transform.exprs[i].empty();
     cols.push_back(std::move(c));
   }
   return cols;

@@ -72,4 +72,20 @@ void Column::Clear() {
   if (type_.id == TypeId::kString) offsets_.push_back(0);
 }
 
+void Column::Truncate(size_t rows) {
+  assert(rows <= size_);
+  if (!validity_.empty()) {
+    for (size_t r = rows; r < size_; ++r) null_count_ -= validity_[r] == 0 ? 1 : 0;
+    validity_.truncate(rows);
+  }
+  if (type_.id == TypeId::kString) {
+    chars_.truncate(offsets_[rows]);
+    offsets_.truncate(rows + 1);
+  } else {
+    fixed_.truncate(rows * FixedWidth(type_.id));
+  }
+  size_ = rows;
+  planned_rows_ = 0;
+}
+
 }  // namespace tp::storage

@@ -53,6 +53,11 @@ class PodArray {
   size_t capacity() const { return capacity_; }
   const T& operator[](size_t i) const { return data_[i]; }
   void clear() { size_ = 0; }
+  // Keeps the first n elements (n <= size()).
+  void truncate(size_t n) {
+    assert(n <= size_);
+    size_ = n;
+  }
 
   void reserve(size_t n) {
     if (n > capacity_) Reallocate(n);
@@ -153,6 +158,8 @@ class Column {
   static size_t FixedWidth(TypeId id);
 
   void Clear();
+  // Keeps the first `rows` rows (rows <= size()).
+  void Truncate(size_t rows);
 
  private:
   template <typename T>

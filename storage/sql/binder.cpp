@@ -484,7 +484,7 @@ PlanPtr Binder::BindFrom(const TableRef& ref, const CteMap& ctes, Scope* scope) 
       const auto& sub = static_cast<const SubqueryRef&>(ref);
       PlanPtr plan = BindStatement(*sub.query, ctes);
       for (size_t c = 0; c < plan->types.size(); ++c) {
-        scope->columns.push_back(ScopeColumn{sub.alias, plan->names[c], plan->types[c]});
+        scope->columns.push_back(ScopeColumn{sub.alias, plan->names[c], plan->types[c], -1, 0, {}});
       }
       if (!sub.alias.empty()) scope->tables.push_back(sub.alias);
       return plan;
@@ -509,7 +509,7 @@ PlanPtr Binder::BindBaseTable(const BaseTable& ref, const CteMap& ctes, Scope* s
       PlanPtr plan = BindStatement(*it->second, inner);
       --cte_depth_;
       for (size_t c = 0; c < plan->types.size(); ++c) {
-        scope->columns.push_back(ScopeColumn{alias, plan->names[c], plan->types[c]});
+        scope->columns.push_back(ScopeColumn{alias, plan->names[c], plan->types[c], -1, 0, {}});
       }
       scope->tables.push_back(alias);
       return plan;
@@ -549,7 +549,7 @@ PlanPtr Binder::BindBaseTable(const BaseTable& ref, const CteMap& ctes, Scope* s
     scan->types.push_back(SqlType::FromStorage(field.type));
     scan->names.push_back(field.name);
     scope->columns.push_back(
-        ScopeColumn{alias, field.name, SqlType::FromStorage(field.type), id, f});
+        ScopeColumn{alias, field.name, SqlType::FromStorage(field.type), id, f, {}});
   }
   scan->table_schema = std::move(info->schema);
   scan->values = std::move(info->rows);
@@ -634,7 +634,45 @@ PlanPtr Binder::BindJoin(const JoinRef& ref, const CteMap& ctes, Scope* scope) {
   return j;
 }
 
+BoundExprPtr Binder::BindTransform(const Expr& e, const Scope& scope) {
+  deterministic_ = true;
+  ExprEnv env{&scope, Clause::kTransform};
+  return BindExpr(e, env);
+}
+
+// Turns a BindError into the InvalidArgument the public functions return.
+Status BindFailure(std::string_view sql, const BindError& e, QueryError* error) {
+  std::string message =
+      e.message + " (position " + std::to_string(CharacterPosition(sql, e.position)) + ")";
+  if (error != nullptr) *error = QueryError{message, e.position};
+  return Status::InvalidArgument(message);
+}
+
 }  // namespace binder_internal
+
+Result<BoundExprPtr> BindScalar(std::string_view sql, const Expr& expr, const std::string& table,
+                                const std::vector<ScalarColumn>& columns, const EvalContext& ctx,
+                                QueryError* error) {
+  using namespace binder_internal;
+  const TableLookup none;
+  Scope scope;
+  scope.tables.push_back(table);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    ScopeColumn c;
+    c.table = table;
+    c.name = columns[i].name;
+    c.type = columns[i].type;
+    c.field = i;
+    c.unusable = columns[i].unusable;
+    scope.columns.push_back(std::move(c));
+  }
+  try {
+    Binder binder(sql, none, ctx, nullptr);
+    return binder.BindTransform(expr, scope);
+  } catch (const BindError& e) {
+    return BindFailure(sql, e, error);
+  }
+}
 
 Result<PlanPtr> Bind(std::string_view sql, const SelectStatement& statement,
                      const TableLookup& tables, const EvalContext& ctx, QueryError* error) {
@@ -647,10 +685,7 @@ Result<PlanPtr> Bind(std::string_view sql, const SelectStatement& statement,
     ComputeTimeRanges(plan.get(), ctx);
     return plan;
   } catch (const BindError& e) {
-    std::string message =
-        e.message + " (position " + std::to_string(CharacterPosition(sql, e.position)) + ")";
-    if (error != nullptr) *error = QueryError{message, e.position};
-    return Status::InvalidArgument(message);
+    return BindFailure(sql, e, error);
   }
 }
 

@@ -46,4 +46,22 @@ struct TableLookup {
 Result<PlanPtr> Bind(std::string_view sql, const SelectStatement& statement,
                      const TableLookup& tables, const EvalContext& ctx, QueryError* error);
 
+// A column a scalar expression may name (BindScalar).
+struct ScalarColumn {
+  std::string name;
+  SqlType type;
+  // Set: naming the column is an error with this message (say, a derived
+  // column that is computed after the expression).
+  std::string unusable;
+};
+
+// Binds one scalar expression, parsed from `sql` by ParseExpression, over a
+// row of `columns` of table `table` (column i of the input chunk is
+// columns[i]): the transformation stage's `where` and derived columns. No
+// aggregates or window functions, and no now()/current_date, so a record
+// gives the same row whenever the log is replayed. Errors as for Bind.
+Result<BoundExprPtr> BindScalar(std::string_view sql, const Expr& expr, const std::string& table,
+                                const std::vector<ScalarColumn>& columns, const EvalContext& ctx,
+                                QueryError* error);
+
 }  // namespace tp::storage::sql

@@ -20,6 +20,7 @@ const char* ClauseName(Clause c) {
     case Clause::kOrderBy: return "ORDER BY";
     case Clause::kLimit: return "LIMIT";
     case Clause::kAggregateArg: return "aggregate function arguments";
+    case Clause::kTransform: return "a transformation (where or expr in the config)";
   }
   return "this clause";
 }
@@ -38,6 +39,11 @@ std::string Quoted(const std::vector<std::string>& names) {
 
 BoundExprPtr Binder::Call(const std::string& name, std::vector<BoundExprPtr> args,
                           size_t position) {
+  if (deterministic_ && (name == "now" || name == "current_date")) {
+    Throw(name + "() is not allowed in a transformation: a record must give the same row "
+          "when the log is replayed; use the record's own time column instead",
+          position);
+  }
   auto r = BindFunction(name, std::move(args), position);
   if (!r.ok()) ThrowStatus(r.status(), position);
   return Fold(std::move(*r));
@@ -175,6 +181,7 @@ BoundExprPtr Binder::BindColumnRef(const ColumnRef& ref, ExprEnv& env) {
     Throw(message, ref.position);
   }
   const ScopeColumn& c = scope.columns[found];
+  if (!c.unusable.empty()) Throw(c.unusable, ref.position);
   if (env.grouping != nullptr) {
     Throw("column " + Quoted(n) +
               " must appear in the GROUP BY clause or be used in an aggregate function",

@@ -33,6 +33,7 @@ struct ScopeColumn {
   SqlType type;
   int scan_id = -1;  // the scan it comes straight from, or -1
   size_t field = 0;  // that scan's table field
+  std::string unusable;  // set: naming the column is an error with this message
 };
 
 struct Scope {
@@ -58,7 +59,17 @@ struct Windows {
   std::vector<std::string> keys;
 };
 
-enum class Clause { kWhere, kJoin, kGroupBy, kSelect, kHaving, kOrderBy, kLimit, kAggregateArg };
+enum class Clause {
+  kWhere,
+  kJoin,
+  kGroupBy,
+  kSelect,
+  kHaving,
+  kOrderBy,
+  kLimit,
+  kAggregateArg,
+  kTransform,  // the transformation stage's `where` and derived columns (BindScalar)
+};
 
 struct ExprEnv {
   const Scope* scope = nullptr;
@@ -81,6 +92,9 @@ class Binder {
       : sql_(sql), tables_(tables), ctx_(ctx), used_(used) {}
 
   PlanPtr BindStatement(const SelectStatement& statement, const CteMap& ctes);
+  // A scalar expression over one row of `scope` for the transformation
+  // stage: no aggregates, windows or now()/current_date.
+  BoundExprPtr BindTransform(const Expr& e, const Scope& scope);
   const std::map<int, std::set<size_t>>& used_columns() const { return used_columns_; }
 
   // binder_expr.cpp
@@ -123,6 +137,7 @@ class Binder {
   int next_scan_id_ = 0;
   int cte_depth_ = 0;
   int cte_expansions_ = 0;
+  bool deterministic_ = false;  // now() and current_date are errors
   std::deque<ExprPtr> synthesized_;  // ASTs made up for SELECT * expansion
 };
 

@@ -26,26 +26,6 @@ struct ScanShared {
 
 namespace {
 
-// Wraps a storage column as a vector of rows [offset, offset + n), without
-// copying fixed-width values.
-void ToVector(const std::shared_ptr<Column>& col, const SqlType& type, size_t offset, size_t n,
-              Vector* out) {
-  const uint8_t* validity = col->validity() != nullptr ? col->validity() + offset : nullptr;
-  if (type.id == SqlTypeId::kString) {
-    out->Reset(type, n);
-    auto* views = out->data<std::string_view>();
-    for (size_t i = 0; i < n; ++i) views[i] = col->GetString(offset + i);
-    if (validity != nullptr) {
-      uint8_t* v = out->MutableValidity();
-      std::copy(validity, validity + n, v);
-    }
-    out->KeepAlive(col);
-    return;
-  }
-  const size_t width = Column::FixedWidth(col->type().id);
-  out->ReferenceExternal(type, col->data<char>() + offset * width, validity, n, col);
-}
-
 // True when the statistics prove no row of the group passes `f`.
 bool Excluded(const BoundExpr& f, const std::vector<const parquet::ColumnStats*>& stats,
               const std::vector<SqlType>& types) {
@@ -198,12 +178,12 @@ class ScanStream : public Stream {
     if (!st.ok()) return st;
     ctx_->bytes_scanned += reader_->ColumnChunkBytes(group_, static_cast<size_t>(fields_[c]));
     if (!casts_[c]) {
-      ToVector(col, types_[c], 0, n, out);
+      ReferenceColumn(*col, types_[c], 0, n, col, out);
       return Status::OK();
     }
     Chunk one;
     one.columns.resize(1);
-    ToVector(col, file_types_[c], 0, n, &one.columns[0]);
+    ReferenceColumn(*col, file_types_[c], 0, n, col, &one.columns[0]);
     one.size = n;
     return Evaluate(ctx_->eval(), *casts_[c], one, out);
   }

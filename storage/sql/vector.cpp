@@ -405,4 +405,19 @@ size_t Chunk::MemoryUsage() const {
   return bytes;
 }
 
+void ReferenceColumn(const Column& col, const SqlType& type, size_t offset, size_t n,
+                     std::shared_ptr<const void> owner, Vector* out) {
+  const uint8_t* validity = col.validity() != nullptr ? col.validity() + offset : nullptr;
+  if (type.id == SqlTypeId::kString) {
+    out->Reset(type, n);
+    auto* views = out->data<std::string_view>();
+    for (size_t i = 0; i < n; ++i) views[i] = col.GetString(offset + i);
+    if (validity != nullptr) std::copy(validity, validity + n, out->MutableValidity());
+    if (owner) out->KeepAlive(std::move(owner));
+    return;
+  }
+  const size_t width = Column::FixedWidth(col.type().id);
+  out->ReferenceExternal(type, col.data<char>() + offset * width, validity, n, std::move(owner));
+}
+
 }  // namespace tp::storage::sql

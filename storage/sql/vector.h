@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/column.h"
 #include "storage/sql/value.h"
 
 namespace tp::storage::sql {
@@ -148,5 +149,11 @@ struct Chunk {
   std::vector<SqlType> Types() const;
   size_t MemoryUsage() const;
 };
+
+// Makes `out` a view of rows [offset, offset + n) of a storage column, read
+// as `type` (same physical form), without copying fixed-width values;
+// `owner` (may be null) keeps the column alive for as long as the view.
+void ReferenceColumn(const Column& col, const SqlType& type, size_t offset, size_t n,
+                     std::shared_ptr<const void> owner, Vector* out);
 
 }  // namespace tp::storage::sql

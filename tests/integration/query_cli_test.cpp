@@ -252,5 +252,63 @@ TEST(QueryCliHttp, AnIngestedRowIsVisibleWithinASecond) {
   EXPECT_EQ(j["stats"]["files_scanned"], 0) << r->body;
 }
 
+// The transformation stage in the running server: derived columns and
+// `where` apply before the rows are queryable (in the tail and in files),
+// filtered rows are counted and rejected, and `validate` points at a bad
+// expression inside the config.
+TEST(QueryCliHttp, TransformationsApplyBeforeRowsAreQueryable) {
+  TempDir tmp;
+  const std::string config = R"toml(timezone = "America/Sao_Paulo"
+[storage]
+flush_interval = "1m"
+[tables.orders]
+time = "purchased_at"
+where = "total > 2"
+on_filter = "reject"
+[tables.orders.columns]
+order_id = "string"
+total = "decimal(12,2)"
+purchased_at = "timestamp"
+hour = { type = "int32", expr = "extract(hour from purchased_at)" }
+big = { type = "bool", expr = "total >= 10" }
+)toml";
+  ServerProcess server(tmp.path(), config);
+  ASSERT_TRUE(server.Start()) << server.log();
+  Ingest(server, "orders", kOrders);
+  ASSERT_TRUE(WaitForCount(server, "SELECT count(*) FROM orders", 2, 5s)) << server.log();
+  const std::string sql = "SELECT order_id, hour, big FROM orders ORDER BY order_id";
+  auto r = PostQuery(server, sql);
+  ASSERT_TRUE(r.ok());
+  json tail = json::parse(r->body);
+  // 10:00Z and 11:00Z are 07:00 and 08:00 in Sao Paulo (UTC-3).
+  EXPECT_EQ(tail["rows"], (json{{"o1", 7, true}, {"o2", 8, false}})) << r->body;
+  ASSERT_TRUE(WaitForCount(server, "SELECT count(*) FROM _rejected WHERE field = 'where'", 1, 5s));
+  web::HttpClient client(server.Url());
+  json status = json::parse(client.Get("/api/v1/status")->body);
+  EXPECT_EQ(status["materializer"]["rows_filtered"], 1) << status.dump();
+  EXPECT_EQ(status["materializer"]["filtered_by_table"]["orders"], 1) << status.dump();
+  EXPECT_NE(client.Get("/metrics")->body.find(
+                "tillpipe_materializer_rows_filtered_total{table=\"orders\"} 1\n"),
+            std::string::npos);
+  ASSERT_EQ(server.Stop(), 0) << server.log();
+  // The same answer from the files.
+  CmdRun q = RunSplit({TILLPIPE_BINARY, "query", "--data-dir", server.data_dir().string(),
+                       "--format", "json", sql});
+  ASSERT_EQ(q.code, 0) << q.out << q.err;
+  EXPECT_EQ(json::parse(q.out)["rows"], tail["rows"]) << q.out;
+
+  // A bad expression: validate names the line and the position inside it.
+  std::string bad = config;
+  bad.replace(bad.find("extract(hour from purchased_at)"), 31, "extract(hour from purchasd_at)");
+  WriteFile(tmp.path() / "bad.toml", bad);
+  CmdRun v = RunSplit({TILLPIPE_BINARY, "validate", "-c", (tmp.path() / "bad.toml").string()});
+  EXPECT_EQ(v.code, 78) << "EX_CONFIG";
+  EXPECT_NE(v.out.find("bad.toml:12:33:"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("tables.orders.columns.hour.expr: column \"purchasd_at\" not found in "
+                       "orders; did you mean \"purchased_at\"? (position 19)"),
+            std::string::npos)
+      << v.out;
+}
+
 }  // namespace
 }  // namespace tp::testing
