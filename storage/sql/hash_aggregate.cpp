@@ -1,25 +1,28 @@
 // Hash aggregation. Every thread folds its rows into its own GroupTable
-// (keys kept column-wise, aggregate states in fixed-size slots of arena
-// blocks, open addressing on the row hashes); the tables are then merged
-// into one, whose groups are the output.
+// (keys as fixed-width rows, group_keys.h; aggregate states in fixed-size
+// slots of arena blocks; open addressing on the key rows' hashes); the
+// tables are then merged into one, whose groups are the output.
 #include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "storage/sql/executor_internal.h"
+#include "storage/sql/group_keys.h"
 
 namespace tp::storage::sql::exec {
 namespace {
 
 constexpr size_t kGroupsPerBlock = 4096;
-constexpr uint32_t kEmpty = UINT32_MAX;
 
 class GroupTable {
  public:
   GroupTable(std::vector<SqlType> key_types, const std::vector<BoundAggregate>* aggs,
              QueryContext* ctx)
-      : key_types_(std::move(key_types)), aggs_(aggs), ctx_(ctx) {
-    for (const auto& t : key_types_) keys_.emplace_back(t, 0);
+      : encoder_(std::move(key_types)),
+        width_(encoder_.width()),
+        table_(width_),
+        aggs_(aggs),
+        ctx_(ctx) {
     for (const auto& a : *aggs_) {
       const size_t align = std::max<size_t>(a.function->state_align, 1);
       stride_ = (stride_ + align - 1) / align * align;
@@ -27,7 +30,6 @@ class GroupTable {
       stride_ += a.function->state_size;
     }
     stride_ = (std::max<size_t>(stride_, 1) + 15) / 16 * 16;
-    Rehash(1024);
   }
   ~GroupTable() {
     for (size_t g = 0; g < groups_; ++g) {
@@ -44,32 +46,26 @@ class GroupTable {
   size_t groups() const { return groups_; }
   uint8_t* State(uint32_t g) { return blocks_[g / kGroupsPerBlock].get() + (g % kGroupsPerBlock) * stride_; }
 
-  // ids[i] = the group of row i of `keys` (new groups are added).
-  Status FindOrInsert(const std::vector<const Vector*>& keys, size_t n, uint32_t* ids) {
-    hashes_.resize(n);
-    HashRows(keys, n, hashes_.data());
-    std::vector<const Vector*> mine;
-    for (const auto& k : keys_) mine.push_back(&k);
-    for (size_t i = 0; i < n; ++i) {
-      const uint64_t h = hashes_[i];
-      size_t slot = h & mask_;
-      while (true) {
-        const uint32_t g = slot_group_[slot];
-        if (g == kEmpty) {
-          Status s = AddGroup(keys, i, h, slot, &ids[i]);
-          if (!s.ok()) return s;
-          mine.clear();
-          for (const auto& k : keys_) mine.push_back(&k);
-          break;
-        }
-        if (slot_hash_[slot] == h && RowsEqual(keys, i, mine, g)) {
-          ids[i] = g;
-          break;
-        }
-        slot = (slot + 1) & mask_;
+  // ids[i] = the group of key row i of `rows` (new groups are added).
+  Status FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
+    table_.FindOrInsert(rows, n, ids);
+    while (groups_ < table_.size()) {
+      const uint32_t g = static_cast<uint32_t>(groups_);
+      if (g % kGroupsPerBlock == 0) {
+        blocks_.emplace_back(new (std::align_val_t(16)) uint8_t[kGroupsPerBlock * stride_]);
       }
+      uint8_t* state = State(g);
+      for (size_t a = 0; a < aggs_->size(); ++a) (*aggs_)[a].function->init(state + offsets_[a]);
+      ++groups_;
     }
-    return Status::OK();
+    // The states, the key rows, their hash table and the strings count
+    // against the query's memory.
+    const size_t now = blocks_.size() * kGroupsPerBlock * stride_ + table_.bytes() +
+                       encoder_.intern_bytes();
+    if (now <= reserved_) return Status::OK();
+    const size_t more = now - reserved_;
+    reserved_ = now;
+    return ctx_->Reserve(more);
   }
 
   // Folds a chunk's rows in.
@@ -82,8 +78,10 @@ class GroupTable {
       if (!s.ok()) return s;
       keys.push_back(&key_vectors_[k]);
     }
+    rows_.resize(n * width_);
+    encoder_.Encode(keys, n, rows_.data());
     ids_.resize(n);
-    Status s = FindOrInsert(keys, n, ids_.data());
+    Status s = FindOrInsert(rows_.data(), n, ids_.data());
     if (!s.ok()) return s;
     states_.resize(n);
     for (size_t a = 0; a < aggs_->size(); ++a) {
@@ -107,13 +105,12 @@ class GroupTable {
     std::vector<uint32_t> ids(kBatchSize);
     for (size_t start = 0; start < other.groups_; start += kBatchSize) {
       const size_t n = std::min(kBatchSize, other.groups_ - start);
-      std::vector<Vector> slices(other.keys_.size());
-      std::vector<const Vector*> keys;
-      for (size_t k = 0; k < other.keys_.size(); ++k) {
-        slices[k].Slice(other.keys_[k], start, n);
-        keys.push_back(&slices[k]);
+      rows_.resize(n * width_);
+      for (size_t i = 0; i < n; ++i) {
+        encoder_.Translate(other.encoder_, other.table_.Row(static_cast<uint32_t>(start + i)),
+                           rows_.data() + i * width_);
       }
-      Status s = FindOrInsert(keys, n, ids.data());
+      Status s = FindOrInsert(rows_.data(), n, ids.data());
       if (!s.ok()) return s;
       for (size_t i = 0; i < n; ++i) {
         uint8_t* src = other.State(static_cast<uint32_t>(start + i));
@@ -129,23 +126,26 @@ class GroupTable {
 
   // A global aggregate (no groups) has one row even over no input.
   Status EnsureGlobalGroup() {
-    if (!key_types_.empty() || groups_ > 0) return Status::OK();
+    if (!encoder_.types().empty() || groups_ > 0) return Status::OK();
     uint32_t id;
-    return FindOrInsert({}, 1, &id);
+    return FindOrInsert(nullptr, 1, &id);
   }
 
   Status Output(Collection* out) {
     std::vector<uint8_t*> states;
+    std::vector<Vector> keys;
+    const size_t key_count = encoder_.types().size();
     for (size_t start = 0; start < groups_; start += kBatchSize) {
       const size_t n = std::min(kBatchSize, groups_ - start);
       Chunk chunk;
       chunk.size = n;
-      chunk.columns.resize(keys_.size() + aggs_->size());
-      for (size_t k = 0; k < keys_.size(); ++k) chunk.columns[k].Slice(keys_[k], start, n);
+      chunk.columns.resize(key_count + aggs_->size());
+      encoder_.Decode(table_.Row(static_cast<uint32_t>(start)), n, &keys);
+      for (size_t k = 0; k < key_count; ++k) chunk.columns[k] = std::move(keys[k]);
       states.resize(n);
       for (size_t a = 0; a < aggs_->size(); ++a) {
         for (size_t i = 0; i < n; ++i) states[i] = State(static_cast<uint32_t>(start + i)) + offsets_[a];
-        Vector& v = chunk.columns[keys_.size() + a];
+        Vector& v = chunk.columns[key_count + a];
         v.Reset((*aggs_)[a].function->result_type, n);
         Status s = (*aggs_)[a].function->finalize(states.data(), n, &v);
         if (!s.ok()) return s;
@@ -156,59 +156,22 @@ class GroupTable {
   }
 
  private:
-  Status AddGroup(const std::vector<const Vector*>& keys, size_t row, uint64_t h, size_t slot,
-                  uint32_t* id) {
-    const uint32_t g = static_cast<uint32_t>(groups_);
-    if (g % kGroupsPerBlock == 0) {
-      const size_t bytes = kGroupsPerBlock * stride_;
-      Status s = ctx_->Reserve(bytes);
-      reserved_ += bytes;
-      if (!s.ok()) return s;
-      blocks_.emplace_back(new (std::align_val_t(16)) uint8_t[bytes]);
-    }
-    for (size_t k = 0; k < keys.size(); ++k) keys_[k].AppendValue(keys[k]->GetValue(row));
-    uint8_t* state = State(g);
-    for (size_t a = 0; a < aggs_->size(); ++a) (*aggs_)[a].function->init(state + offsets_[a]);
-    ++groups_;
-    slot_group_[slot] = g;
-    slot_hash_[slot] = h;
-    group_hash_.push_back(h);
-    *id = g;
-    if (groups_ * 2 > slot_group_.size()) Rehash(slot_group_.size() * 2);
-    return Status::OK();
-  }
-
-  void Rehash(size_t capacity) {
-    slot_group_.assign(capacity, kEmpty);
-    slot_hash_.assign(capacity, 0);
-    mask_ = capacity - 1;
-    for (uint32_t g = 0; g < groups_; ++g) {
-      size_t slot = group_hash_[g] & mask_;
-      while (slot_group_[slot] != kEmpty) slot = (slot + 1) & mask_;
-      slot_group_[slot] = g;
-      slot_hash_[slot] = group_hash_[g];
-    }
-  }
-
   struct AlignedDelete {
     void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(16)); }
   };
 
-  std::vector<SqlType> key_types_;
+  KeyEncoder encoder_;
+  const size_t width_;
+  KeyRowTable table_;  // group g is key row g
   const std::vector<BoundAggregate>* aggs_;
   QueryContext* ctx_;
-  std::vector<Vector> keys_;
   std::vector<size_t> offsets_;
   size_t stride_ = 0;
   size_t groups_ = 0;
   size_t reserved_ = 0;
   std::vector<std::unique_ptr<uint8_t[], AlignedDelete>> blocks_;
-  std::vector<uint32_t> slot_group_;
-  std::vector<uint64_t> slot_hash_;
-  std::vector<uint64_t> group_hash_;
-  size_t mask_ = 0;
   // scratch
-  std::vector<uint64_t> hashes_;
+  std::vector<uint8_t> rows_;
   std::vector<uint32_t> ids_;
   std::vector<uint8_t*> states_;
   std::vector<Vector> key_vectors_, arg_vectors_;

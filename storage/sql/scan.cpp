@@ -173,6 +173,34 @@ class ScanStream : public Stream {
       return Status::OK();
     }
     LogicalType storage_type = reader_->schema().fields[static_cast<size_t>(fields_[c])].type;
+    if (storage_type.id == TypeId::kString && !casts_[c]) {
+      // A dictionary-encoded chunk becomes views into its dictionary: no
+      // string is copied per row.
+      auto dict = std::make_shared<Column>(storage_type);
+      Status st = reader_->ReadDictionaryCodes(group_, static_cast<size_t>(fields_[c]),
+                                               dict.get(), &codes_);
+      if (st.ok()) {
+        ctx_->bytes_scanned += reader_->ColumnChunkBytes(group_, static_cast<size_t>(fields_[c]));
+        dict_views_.resize(dict->size());
+        for (size_t i = 0; i < dict->size(); ++i) dict_views_[i] = dict->GetString(i);
+        out->Reset(types_[c], n);
+        auto* views = out->data<std::string_view>();
+        uint8_t* validity = nullptr;
+        for (size_t i = 0; i < n; ++i) {
+          const uint32_t code = codes_[i];
+          if (code < dict_views_.size()) {
+            views[i] = dict_views_[code];
+          } else {
+            views[i] = std::string_view();
+            if (validity == nullptr) validity = out->MutableValidity();
+            validity[i] = 0;
+          }
+        }
+        out->KeepAlive(std::move(dict));
+        return Status::OK();
+      }
+      if (st.code() != Status::Code::kNotFound) return st;
+    }
     auto col = std::make_shared<Column>(storage_type);
     Status st = reader_->ReadColumn(group_, static_cast<size_t>(fields_[c]), col.get());
     if (!st.ok()) return st;
@@ -295,6 +323,8 @@ class ScanStream : public Stream {
   size_t rows_in_group_ = 0;
   Chunk group_chunk_;
   std::vector<uint32_t> sel_;
+  std::vector<uint32_t> codes_;                // scratch: dictionary codes of a chunk
+  std::vector<std::string_view> dict_views_;  // scratch: its dictionary
   bool has_sel_ = false;
   size_t rows_ = 0, pos_ = 0;
 };

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "storage/sql/executor_internal.h"
+#include "storage/sql/group_keys.h"
 
 namespace tp::storage::sql::exec {
 namespace {
@@ -115,6 +116,54 @@ Result<std::shared_ptr<Collection>> RunSort(PlanNode* node, Shared* shared) {
   return out;
 }
 
+// Groups the n rows by the first `keys` vectors of `values` (the
+// PARTITION BY values): *perm gets the row numbers partition by partition
+// (each in row order), *bounds the partitions' starts and the end. Rows are
+// hashed as key rows (group_keys.h), so no partition key is compared twice.
+namespace {
+
+Status PartitionRows(QueryContext* ctx, const std::vector<Vector>& values, size_t keys, size_t n,
+                     std::vector<uint32_t>* perm, std::vector<size_t>* bounds) {
+  perm->resize(n);
+  if (keys == 0) {
+    std::iota(perm->begin(), perm->end(), 0);
+    *bounds = {0, n};
+    return Status::OK();
+  }
+  std::vector<SqlType> types;
+  for (size_t k = 0; k < keys; ++k) types.push_back(values[k].type());
+  KeyEncoder encoder(types);
+  KeyRowTable table(encoder.width());
+  std::vector<uint32_t> ids(n);
+  std::vector<uint8_t> rows;
+  std::vector<Vector> slices(keys);
+  std::vector<const Vector*> ptrs;
+  for (size_t start = 0; start < n; start += kBatchSize) {
+    const size_t m = std::min(kBatchSize, n - start);
+    ptrs.clear();
+    for (size_t k = 0; k < keys; ++k) {
+      slices[k].Slice(values[k], start, m);
+      ptrs.push_back(&slices[k]);
+    }
+    rows.resize(m * encoder.width());
+    encoder.Encode(ptrs, m, rows.data());
+    table.FindOrInsert(rows.data(), m, ids.data() + start);
+  }
+  const size_t held = table.bytes() + encoder.intern_bytes() + n * sizeof(uint32_t);
+  Status s = ctx->Reserve(held);
+  ctx->Release(held);  // freed on return
+  if (!s.ok()) return s;
+  // Counting sort by partition id (stable: row order within a partition).
+  bounds->assign(table.size() + 1, 0);
+  for (uint32_t id : ids) ++(*bounds)[id + 1];
+  for (size_t p = 1; p < bounds->size(); ++p) (*bounds)[p] += (*bounds)[p - 1];
+  std::vector<size_t> next(bounds->begin(), bounds->end() - 1);
+  for (size_t r = 0; r < n; ++r) (*perm)[next[ids[r]]++] = static_cast<uint32_t>(r);
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::shared_ptr<Collection>> RunWindow(PlanNode* node, Shared* shared) {
   PlanNode* child = node->children[0].get();
   auto rows = CollectAll(child, shared);
@@ -126,24 +175,27 @@ Result<std::shared_ptr<Collection>> RunWindow(PlanNode* node, Shared* shared) {
   for (size_t w = 0; w < node->windows.size(); ++w) {
     const BoundWindow& win = node->windows[w];
     std::vector<Vector> values;
-    std::vector<KeyRef> part_keys, order_keys;
+    std::vector<KeyRef> order_keys;
     values.reserve(win.partition_by.size() + win.order_by.size());
     for (const auto& p : win.partition_by) {
       values.emplace_back();
       Status s = Evaluate(ctx->eval(), *p, *rows, &values.back());
       if (!s.ok()) return s;
     }
-    for (const auto& v : values) part_keys.push_back({&v, false, false});
     Status s = EvaluateAll(ctx, win.order_by, *rows, &values, &order_keys);
     if (!s.ok()) return s;
-    std::vector<KeyRef> all = part_keys;
-    all.insert(all.end(), order_keys.begin(), order_keys.end());
-    std::vector<uint32_t> perm(n);
-    std::iota(perm.begin(), perm.end(), 0);
-    std::sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
-      const int c = CompareRows(all, a, b);
-      return c != 0 ? c < 0 : a < b;
-    });
+    std::vector<uint32_t> perm;
+    std::vector<size_t> bounds;  // partition p is perm[bounds[p] .. bounds[p + 1])
+    s = PartitionRows(ctx, values, win.partition_by.size(), n, &perm, &bounds);
+    if (!s.ok()) return s;
+    for (size_t p = 0; p + 1 < bounds.size() && !order_keys.empty(); ++p) {
+      std::sort(perm.begin() + static_cast<std::ptrdiff_t>(bounds[p]),
+                perm.begin() + static_cast<std::ptrdiff_t>(bounds[p + 1]),
+                [&](uint32_t a, uint32_t b) {
+                  const int c = CompareRows(order_keys, a, b);
+                  return c != 0 ? c < 0 : a < b;
+                });
+    }
 
     std::vector<Vector> args(win.aggregate.args.size());
     for (size_t k = 0; k < args.size(); ++k) {
@@ -163,12 +215,10 @@ Result<std::shared_ptr<Collection>> RunWindow(PlanNode* node, Shared* shared) {
     std::vector<const Vector*> arg_ptrs;
     std::vector<uint8_t*> states;
     Vector one;
-    size_t start = 0;
-    while (start < n) {
+    for (size_t p = 0; p + 1 < bounds.size(); ++p) {
       s = ctx->Check();
       if (!s.ok()) return s;
-      size_t end = start + 1;
-      while (end < n && CompareRows(part_keys, perm[start], perm[end]) == 0) ++end;
+      const size_t start = bounds[p], end = bounds[p + 1];
       if (fn != nullptr) fn->init(state);
       int64_t rank = 0, dense = 0;
       size_t peer = start;
@@ -213,7 +263,6 @@ Result<std::shared_ptr<Collection>> RunWindow(PlanNode* node, Shared* shared) {
         peer = peer_end;
       }
       if (fn != nullptr && fn->destroy != nullptr) fn->destroy(state);
-      start = end;
     }
   }
   // The input columns, then the window columns, in input order.

@@ -1,0 +1,236 @@
+#include "storage/sql/group_keys.h"
+
+#include <xxhash.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace tp::storage::sql::exec {
+
+namespace {
+
+size_t ValueWidth(SqlTypeId id) {
+  switch (id) {
+    case SqlTypeId::kNull: return 0;
+    case SqlTypeId::kBool: return 1;
+    case SqlTypeId::kInt32:
+    case SqlTypeId::kDate: return 4;
+    case SqlTypeId::kInt64:
+    case SqlTypeId::kDecimal:
+    case SqlTypeId::kTimestamp:
+    case SqlTypeId::kFloat64: return 8;
+    case SqlTypeId::kString: return 4;
+    case SqlTypeId::kInterval: return sizeof(Interval);
+  }
+  return 0;
+}
+
+}  // namespace
+
+StringIntern::StringIntern() : heap_(std::make_shared<StringHeap>()) {
+  slots_.assign(64, 0);
+  mask_ = slots_.size() - 1;
+}
+
+size_t StringIntern::bytes() const {
+  return heap_->bytes() + views_.capacity() * (sizeof(std::string_view) + sizeof(uint64_t)) +
+         slots_.capacity() * sizeof(uint32_t);
+}
+
+uint32_t StringIntern::Intern(std::string_view s) {
+  const uint64_t h = XXH3_64bits(s.data(), s.size());
+  size_t slot = h & mask_;
+  while (slots_[slot] != 0) {
+    const uint32_t id = slots_[slot] - 1;
+    if (hashes_[id] == h && views_[id] == s) return id;
+    slot = (slot + 1) & mask_;
+  }
+  const uint32_t id = static_cast<uint32_t>(views_.size());
+  views_.push_back(heap_->Add(s));
+  hashes_.push_back(h);
+  slots_[slot] = id + 1;
+  if (views_.size() * 2 > slots_.size()) Grow();
+  return id;
+}
+
+void StringIntern::Grow() {
+  slots_.assign(slots_.size() * 2, 0);
+  mask_ = slots_.size() - 1;
+  for (uint32_t id = 0; id < views_.size(); ++id) {
+    size_t slot = hashes_[id] & mask_;
+    while (slots_[slot] != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = id + 1;
+  }
+}
+
+KeyEncoder::KeyEncoder(std::vector<SqlType> types) : types_(std::move(types)) {
+  for (const SqlType& t : types_) {
+    offsets_.push_back(width_);
+    width_ += 1 + ValueWidth(t.id);
+  }
+}
+
+void KeyEncoder::Encode(const std::vector<const Vector*>& keys, size_t n, uint8_t* rows) {
+  const size_t w = width_;
+  std::memset(rows, 0, n * w);
+  for (size_t k = 0; k < types_.size(); ++k) {
+    const Vector& v = *keys[k];
+    uint8_t* base = rows + offsets_[k];
+    const uint8_t* valid = v.validity();
+    for (size_t i = 0; i < n; ++i) {
+      if (valid != nullptr && valid[i] == 0) base[i * w] = 1;
+    }
+    uint8_t* dst = base + 1;
+    switch (types_[k].id) {
+      case SqlTypeId::kNull:
+        break;
+      case SqlTypeId::kBool:
+        for (size_t i = 0; i < n; ++i) dst[i * w] = v.data<uint8_t>()[i] != 0 ? 1 : 0;
+        break;
+      case SqlTypeId::kInt32:
+      case SqlTypeId::kDate:
+        for (size_t i = 0; i < n; ++i) std::memcpy(dst + i * w, v.data<int32_t>() + i, 4);
+        break;
+      case SqlTypeId::kInt64:
+      case SqlTypeId::kDecimal:
+      case SqlTypeId::kTimestamp:
+        for (size_t i = 0; i < n; ++i) std::memcpy(dst + i * w, v.data<int64_t>() + i, 8);
+        break;
+      case SqlTypeId::kFloat64:
+        for (size_t i = 0; i < n; ++i) {
+          double d = v.data<double>()[i];
+          if (d == 0.0) d = 0.0;  // -0.0 is 0.0
+          if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+          std::memcpy(dst + i * w, &d, 8);
+        }
+        break;
+      case SqlTypeId::kString: {
+        const auto* s = v.data<std::string_view>();
+        for (size_t i = 0; i < n; ++i) {
+          if (valid != nullptr && valid[i] == 0) continue;
+          const uint32_t id = intern_.Intern(s[i]);
+          std::memcpy(dst + i * w, &id, 4);
+        }
+        break;
+      }
+      case SqlTypeId::kInterval:
+        for (size_t i = 0; i < n; ++i) std::memcpy(dst + i * w, v.data<Interval>() + i, 16);
+        break;
+    }
+    if (valid != nullptr) {  // NULL rows hold zero bytes after the flag
+      const size_t vw = ValueWidth(types_[k].id);
+      for (size_t i = 0; i < n; ++i) {
+        if (valid[i] == 0) std::memset(dst + i * w, 0, vw);
+      }
+    }
+  }
+}
+
+void KeyEncoder::Translate(const KeyEncoder& other, const uint8_t* row, uint8_t* out) {
+  std::memcpy(out, row, width_);
+  for (size_t k = 0; k < types_.size(); ++k) {
+    if (types_[k].id != SqlTypeId::kString || row[offsets_[k]] != 0) continue;
+    uint32_t id;
+    std::memcpy(&id, row + offsets_[k] + 1, 4);
+    id = intern_.Intern(other.intern_.Get(id));
+    std::memcpy(out + offsets_[k] + 1, &id, 4);
+  }
+}
+
+void KeyEncoder::Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out) const {
+  out->resize(types_.size());
+  const size_t w = width_;
+  for (size_t k = 0; k < types_.size(); ++k) {
+    Vector& v = (*out)[k];
+    v.Reset(types_[k], n);
+    const uint8_t* base = rows + offsets_[k];
+    const uint8_t* src = base + 1;
+    for (size_t i = 0; i < n; ++i) {
+      if (base[i * w] != 0) v.SetNull(i);
+    }
+    switch (types_[k].id) {
+      case SqlTypeId::kNull:
+        v.SetAllNull();
+        break;
+      case SqlTypeId::kBool:
+        for (size_t i = 0; i < n; ++i) v.data<uint8_t>()[i] = src[i * w];
+        break;
+      case SqlTypeId::kInt32:
+      case SqlTypeId::kDate:
+        for (size_t i = 0; i < n; ++i) std::memcpy(v.data<int32_t>() + i, src + i * w, 4);
+        break;
+      case SqlTypeId::kInt64:
+      case SqlTypeId::kDecimal:
+      case SqlTypeId::kTimestamp:
+      case SqlTypeId::kFloat64:
+        for (size_t i = 0; i < n; ++i) std::memcpy(v.data<int64_t>() + i, src + i * w, 8);
+        break;
+      case SqlTypeId::kString: {
+        auto* s = v.data<std::string_view>();
+        for (size_t i = 0; i < n; ++i) {
+          uint32_t id;
+          std::memcpy(&id, src + i * w, 4);
+          s[i] = base[i * w] != 0 ? std::string_view() : intern_.Get(id);
+        }
+        v.KeepAlive(intern_.storage());
+        break;
+      }
+      case SqlTypeId::kInterval:
+        for (size_t i = 0; i < n; ++i) std::memcpy(v.data<Interval>() + i, src + i * w, 16);
+        break;
+    }
+  }
+}
+
+KeyRowTable::KeyRowTable(size_t width) : width_(width) { Rehash(1024); }
+
+size_t KeyRowTable::bytes() const {
+  return rows_.capacity() + hashes_.capacity() * sizeof(uint64_t) +
+         slots_.capacity() * sizeof(uint64_t);
+}
+
+// A slot holds id + 1 in its low 32 bits (0 = empty) and the row hash's
+// high 32 bits above, so most probes that miss never touch the rows.
+void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
+  constexpr uint64_t kHigh = 0xFFFFFFFF00000000ULL;
+  const size_t w = width_;
+  scratch_.resize(n);
+  for (size_t i = 0; i < n; ++i) scratch_[i] = w == 0 ? 0 : XXH3_64bits(rows + i * w, w);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t h = scratch_[i];
+    const uint8_t* row = rows + i * w;
+    size_t slot = h & mask_;
+    while (true) {
+      const uint64_t e = slots_[slot];
+      if (e == 0) {
+        const uint32_t id = static_cast<uint32_t>(hashes_.size());
+        if (w > 0) rows_.insert(rows_.end(), row, row + w);
+        hashes_.push_back(h);
+        slots_[slot] = (h & kHigh) | (uint64_t{id} + 1);
+        ids[i] = id;
+        if (hashes_.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
+        break;
+      }
+      const uint32_t id = static_cast<uint32_t>(e) - 1;
+      if ((e & kHigh) == (h & kHigh) && (w == 0 || std::memcmp(Row(id), row, w) == 0)) {
+        ids[i] = id;
+        break;
+      }
+      slot = (slot + 1) & mask_;
+    }
+  }
+}
+
+void KeyRowTable::Rehash(size_t capacity) {
+  constexpr uint64_t kHigh = 0xFFFFFFFF00000000ULL;
+  slots_.assign(capacity, 0);
+  mask_ = capacity - 1;
+  for (uint32_t id = 0; id < hashes_.size(); ++id) {
+    size_t slot = hashes_[id] & mask_;
+    while (slots_[slot] != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = (hashes_[id] & kHigh) | (uint64_t{id} + 1);
+  }
+}
+
+}  // namespace tp::storage::sql::exec

@@ -1,0 +1,93 @@
+// GROUP BY keys as fixed-width byte rows, so a hash aggregate hashes and
+// compares a group's keys as one short memcmp-able row that lives next to
+// the other groups' keys, instead of chasing each key vector (and each
+// string's bytes) per probe.
+//
+// Layout, per key column in order: one byte (1 = NULL, then the value bytes
+// are zero) and the value:
+//   BOOLEAN 1, INTEGER/DATE 4, BIGINT/DECIMAL/TIMESTAMP 8, DOUBLE 8 (-0.0 as
+//   0.0, every NaN as one NaN, so equal values have equal bytes), VARCHAR 4
+//   (an id from the encoder's string intern), INTERVAL 16 (as stored: unlike
+//   DuckDB, '1 month' and '30 days' are two groups), NULL type 0.
+// Two rows are the same group exactly when their bytes are equal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "storage/sql/vector.h"
+
+namespace tp::storage::sql::exec {
+
+// Distinct strings, each with a dense id; the bytes stay put (views into
+// them stay valid) for as long as the intern or a vector keeping its
+// storage() lives.
+class StringIntern {
+ public:
+  StringIntern();
+  uint32_t Intern(std::string_view s);
+  std::string_view Get(uint32_t id) const { return views_[id]; }
+  size_t size() const { return views_.size(); }
+  // Bytes held (strings and tables), for memory accounting.
+  size_t bytes() const;
+  std::shared_ptr<const void> storage() const { return heap_; }
+
+ private:
+  void Grow();
+  std::shared_ptr<StringHeap> heap_;
+  std::vector<std::string_view> views_;
+  std::vector<uint64_t> hashes_;  // per id
+  std::vector<uint32_t> slots_;   // id + 1; 0 = empty
+  size_t mask_ = 0;
+};
+
+class KeyEncoder {
+ public:
+  explicit KeyEncoder(std::vector<SqlType> types);
+  size_t width() const { return width_; }
+  const std::vector<SqlType>& types() const { return types_; }
+
+  // Writes the rows of `keys` (n rows each, types()) to rows[0 .. n*width).
+  void Encode(const std::vector<const Vector*>& keys, size_t n, uint8_t* rows);
+  // Rewrites a row encoded by `other` (same types) with this encoder's
+  // string ids.
+  void Translate(const KeyEncoder& other, const uint8_t* row, uint8_t* out);
+  // Sets out[k] to column k of the n rows at `rows` (owning vectors; strings
+  // are views into the intern, kept alive).
+  void Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out) const;
+  size_t intern_bytes() const { return intern_.bytes(); }
+
+ private:
+  std::vector<SqlType> types_;
+  std::vector<size_t> offsets_;  // of each column's null byte
+  size_t width_ = 0;
+  StringIntern intern_;
+};
+
+// Distinct key rows (of one width) with dense ids in insertion order: open
+// addressing on their hashes, the rows side by side.
+class KeyRowTable {
+ public:
+  explicit KeyRowTable(size_t width);
+  size_t width() const { return width_; }
+  size_t size() const { return hashes_.size(); }
+  const uint8_t* Row(uint32_t id) const { return rows_.data() + size_t{id} * width_; }
+  // ids[i] = the id of row i of `rows` (n rows of width()); rows not seen
+  // before get the next ids.
+  void FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids);
+  size_t bytes() const;
+
+ private:
+  void Rehash(size_t capacity);
+  size_t width_;
+  std::vector<uint8_t> rows_;     // id's row at id * width_
+  std::vector<uint64_t> hashes_;  // per id
+  std::vector<uint64_t> slots_;   // see FindOrInsert
+  size_t mask_ = 0;
+  std::vector<uint64_t> scratch_;
+};
+
+}  // namespace tp::storage::sql::exec
