@@ -9,6 +9,7 @@ PKGS=(
   libsimdjson-dev libcli11-dev libhowardhinnant-date-dev libarchive-dev
   libcrypt-dev libxxhash-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-dev
   curl nodejs npm
 )
 

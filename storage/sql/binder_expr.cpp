@@ -120,26 +120,71 @@ SqlType Binder::ResolveType(const TypeName& t) {
         t.position);
 }
 
+namespace {
+
+// The index of the group whose key `e` has, or -1.
+int GroupOf(const Grouping& g, const BoundExpr& e) {
+  size_t longest = 0;
+  for (const auto& k : g.group_keys) longest = std::max(longest, k.size());
+  const std::string key = ExprKey(e, longest);
+  auto it = std::find(g.group_keys.begin(), g.group_keys.end(), key);
+  return it == g.group_keys.end() ? -1 : static_cast<int>(it - g.group_keys.begin());
+}
+
+}  // namespace
+
 BoundExprPtr Binder::BindExpr(const Expr& e, ExprEnv& env) {
   // Over an aggregate, a sub-expression that equals a GROUP BY expression is
   // that group's column.
   if (env.grouping != nullptr && e.kind != ExprKind::kLiteral && !env.grouping->groups.empty()) {
-    ExprEnv plain{env.scope, Clause::kGroupBy};
-    try {
-      BoundExprPtr b = BindExprInner(e, plain);
-      const std::string key = ExprKey(*b);
-      const auto& keys = env.grouping->group_keys;
-      auto it = std::find(keys.begin(), keys.end(), key);
-      if (it != keys.end()) {
-        const size_t i = static_cast<size_t>(it - keys.begin());
-        return MakeColumn(i, env.grouping->groups[i]->type, env.grouping->group_names[i],
-                          e.position);
+    Grouping& g = *env.grouping;
+    auto m = g.group_of.find(&e);
+    if (m == g.group_of.end()) {
+      // Binds `e` as GROUP BY would, noting the group of every node in it.
+      ExprEnv plain{env.scope, Clause::kGroupBy};
+      plain.record_groups = &g;
+      try {
+        BindExpr(e, plain);
+      } catch (const BindError&) {
+        // Not a plain expression (it has aggregates or windows): bind below.
       }
+      m = g.group_of.find(&e);
+    }
+    if (m != g.group_of.end() && m->second >= 0) {
+      const auto i = static_cast<size_t>(m->second);
+      return MakeColumn(i, g.groups[i]->type, g.group_names[i], e.position);
+    }
+  }
+  if (env.record_groups != nullptr) {
+    try {
+      BoundExprPtr b = BindExprInner(e, env);
+      env.record_groups->group_of.emplace(&e, GroupOf(*env.record_groups, *b));
+      return b;
     } catch (const BindError&) {
-      // Not a plain expression (it has aggregates or windows): bind below.
+      env.record_groups->group_of.emplace(&e, -1);
+      throw;
     }
   }
   return BindExprInner(e, env);
+}
+
+BoundExprPtr Binder::Repeat(const BoundExpr& e, size_t position) {
+  constexpr size_t kMaxRepeatedNodes = 100000;
+  size_t nodes = 0;
+  std::vector<const BoundExpr*> stack{&e};
+  while (!stack.empty()) {
+    const BoundExpr* n = stack.back();
+    stack.pop_back();
+    ++nodes;
+    for (const auto& c : n->children) stack.push_back(c.get());
+  }
+  repeated_nodes_ += nodes;
+  if (repeated_nodes_ > kMaxRepeatedNodes) {
+    Throw("the query is too large once BETWEEN and CASE x WHEN repeat their operand (over " +
+              std::to_string(kMaxRepeatedNodes) + " expression nodes); simplify it",
+          position);
+  }
+  return e.Copy();
 }
 
 BoundExprPtr Binder::BindColumnRef(const ColumnRef& ref, ExprEnv& env) {
@@ -305,12 +350,15 @@ BoundExprPtr Binder::BindCase(const Case& c, ExprEnv& env) {
   out->kind = BoundKind::kCase;
   out->position = c.position;
   std::vector<BoundExprPtr> results;
+  // CASE x WHEN: x is bound once and copied into each `x = value` (binding
+  // it per WHEN made nested CASEs exponential).
+  BoundExprPtr operand = c.operand ? BindExpr(*c.operand, env) : nullptr;
   for (const auto& w : c.whens) {
     BoundExprPtr cond;
     if (c.operand) {
       cond = Call("=", [&] {
         std::vector<BoundExprPtr> v;
-        v.push_back(BindExpr(*c.operand, env));
+        v.push_back(&w == &c.whens.back() ? std::move(operand) : Repeat(*operand, c.position));
         v.push_back(BindExpr(*w.condition, env));
         return v;
       }(), w.condition->position);
@@ -332,9 +380,14 @@ BoundExprPtr Binder::BindCase(const Case& c, ExprEnv& env) {
     type = *common;
   }
   out->type = type;
+  // Children: cond0, result0, cond1, result1, ... [else] (interleaved in one
+  // pass: inserting into the middle made a long CASE quadratic).
+  std::vector<BoundExprPtr> conditions = std::move(out->children);
+  out->children.clear();
+  out->children.reserve(results.size() + conditions.size());
   for (size_t i = 0; i < c.whens.size(); ++i) {
-    out->children.insert(out->children.begin() + static_cast<long>(2 * i + 1),
-                         CastTo(std::move(results[i]), type, c.whens[i].result->position));
+    out->children.push_back(std::move(conditions[i]));
+    out->children.push_back(CastTo(std::move(results[i]), type, c.whens[i].result->position));
   }
   if (c.else_result) {
     out->children.push_back(CastTo(std::move(results.back()), type, c.else_result->position));
@@ -461,10 +514,12 @@ BoundExprPtr Binder::BindExprInner(const Expr& e, ExprEnv& env) {
       a->kind = BoundKind::kAnd;
       a->type = SqlType::Of(SqlTypeId::kBool);
       a->position = e.position;
+      // The operand is bound once and copied: binding it twice made nested
+      // BETWEENs exponential.
       std::vector<BoundExprPtr> lo, hi;
       lo.push_back(BindExpr(*b.operand, env));
       lo.push_back(BindExpr(*b.low, env));
-      hi.push_back(BindExpr(*b.operand, env));
+      hi.push_back(Repeat(*lo[0], e.position));
       hi.push_back(BindExpr(*b.high, env));
       a->children.push_back(Call(">=", std::move(lo), e.position));
       a->children.push_back(Call("<=", std::move(hi), e.position));

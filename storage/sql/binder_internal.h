@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/sql/ast.h"
@@ -49,6 +50,11 @@ struct Grouping {
   std::vector<std::string> group_names;  // ToString of groups
   std::vector<BoundAggregate> aggregates;
   std::vector<std::string> aggregate_keys;
+  // The group each sub-expression of the select list, HAVING and ORDER BY
+  // equals when bound as in GROUP BY (-1: none, or it cannot be bound so),
+  // so matching binds each node once, not once per enclosing expression
+  // (quadratic in the depth).
+  std::unordered_map<const Expr*, int> group_of;
 };
 
 // Window functions found in a core; their result columns are referred to as
@@ -77,6 +83,9 @@ struct ExprEnv {
   Grouping* grouping = nullptr;  // set: columns must be grouped, aggregates allowed
   Windows* windows = nullptr;    // set: window functions allowed
   bool in_window = false;
+  // Set (BindExpr's GROUP BY matching): record in its group_of the group
+  // each expression bound here equals.
+  Grouping* record_groups = nullptr;
 };
 
 // CTEs visible at a point: name -> its query.
@@ -127,6 +136,10 @@ class Binder {
   BoundExprPtr Fold(BoundExprPtr e);
   BoundExprPtr Call(const std::string& name, std::vector<BoundExprPtr> args, size_t position);
   BoundExprPtr CastTo(BoundExprPtr e, const SqlType& type, size_t position);
+  // A copy of `e` for an operand used twice (BETWEEN, CASE x WHEN); throws
+  // once the copies of a query add up to too many nodes, as nesting these
+  // doubles the expression at each level.
+  BoundExprPtr Repeat(const BoundExpr& e, size_t position);
   SqlType ResolveType(const TypeName& t);
 
   std::string_view sql_;
@@ -137,6 +150,7 @@ class Binder {
   int next_scan_id_ = 0;
   int cte_depth_ = 0;
   int cte_expansions_ = 0;
+  size_t repeated_nodes_ = 0;  // Repeat
   bool deterministic_ = false;  // now() and current_date are errors
   std::deque<ExprPtr> synthesized_;  // ASTs made up for SELECT * expansion
 };
@@ -145,8 +159,9 @@ class Binder {
 
 // A text that is equal for two bound expressions exactly when they compute
 // the same thing: columns by index (not name: two tables may both have a
-// `city`), every node with its type.
-std::string ExprKey(const BoundExpr& e);
+// `city`), every node with its type. With a `limit`, the text stops once
+// longer than that (so it equals no key of at most `limit` characters).
+std::string ExprKey(const BoundExpr& e, size_t limit = SIZE_MAX);
 // Appends the column indexes `e` reads.
 void ReferencedColumns(const BoundExpr& e, std::set<size_t>* out);
 // Adds `delta` to every column index (which must stay >= 0).

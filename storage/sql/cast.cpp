@@ -495,7 +495,9 @@ Result<Interval> ParseInterval(std::string_view text) {
         const size_t b = i;
         while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
         if (i == b) return bad();
-        std::from_chars(s.data() + b, s.data() + i, parts[np]);
+        if (std::from_chars(s.data() + b, s.data() + i, parts[np]).ec != std::errc()) {
+          return bad();  // out of range
+        }
         ++np;
         if (np == 3 && i < s.size() && s[i] == '.') {
           ++i;
@@ -514,8 +516,13 @@ Result<Interval> ParseInterval(std::string_view text) {
         }
       }
       if (np < 2) return bad();
-      int64_t us = ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000000 + frac;
-      iv.micros += negative ? -us : us;
+      int64_t us = 0;
+      if (MulOverflow(parts[0], 60, &us) || AddOverflow(us, parts[1], &us) ||
+          MulOverflow(us, 60, &us) || AddOverflow(us, parts[2], &us) ||
+          MulOverflow(us, 1000000, &us) || AddOverflow(us, frac, &us) ||
+          AddOverflow(iv.micros, negative ? -us : us, &iv.micros)) {
+        return bad();  // out of range
+      }
       any = true;
       continue;
     }
@@ -540,48 +547,57 @@ Result<Interval> ParseInterval(std::string_view text) {
       }
       return false;
     };
+    // Each returns false when the interval leaves its fields' ranges.
     auto add_micros = [&](double per) {
-      iv.micros += static_cast<int64_t>(std::llround(number * per));
+      const double us = std::round(number * per);  // halves away from zero, as llround
+      if (!(us >= -0x1p63 && us < 0x1p63)) return false;  // int64's range; NaN too
+      return !AddOverflow(iv.micros, static_cast<int64_t>(us), &iv.micros);
     };
     // Whole months and days stay calendar units; fractions spill into the
     // next smaller unit (30 days a month, 24 hours a day) as DuckDB does.
     auto add_days = [&](double days) {
       const double whole = std::trunc(days);
-      iv.days += static_cast<int32_t>(whole);
-      iv.micros += static_cast<int64_t>(std::llround((days - whole) * 86400e6));
+      if (!(whole >= INT32_MIN && whole <= INT32_MAX)) return false;
+      if (__builtin_add_overflow(iv.days, static_cast<int32_t>(whole), &iv.days)) return false;
+      return !AddOverflow(iv.micros, std::llround((days - whole) * 86400e6), &iv.micros);
     };
     auto add_months = [&](double months) {
       const double whole = std::trunc(months);
-      iv.months += static_cast<int32_t>(whole);
-      add_days((months - whole) * 30);
+      if (!(whole >= INT32_MIN && whole <= INT32_MAX)) return false;
+      if (__builtin_add_overflow(iv.months, static_cast<int32_t>(whole), &iv.months)) {
+        return false;
+      }
+      return add_days((months - whole) * 30);
     };
+    bool ok = true;
     if (is({"microsecond", "us", "usec", "microsecon"})) {
-      add_micros(1);
+      ok = add_micros(1);
     } else if (is({"millisecond", "ms", "msec"})) {
-      add_micros(1e3);
+      ok = add_micros(1e3);
     } else if (is({"second", "s", "sec"})) {
-      add_micros(1e6);
+      ok = add_micros(1e6);
     } else if (is({"minute", "m", "min"})) {
-      add_micros(60e6);
+      ok = add_micros(60e6);
     } else if (is({"hour", "h", "hr"})) {
-      add_micros(3600e6);
+      ok = add_micros(3600e6);
     } else if (is({"day", "d"})) {
-      add_days(number);
+      ok = add_days(number);
     } else if (is({"week", "w"})) {
-      add_days(number * 7);
+      ok = add_days(number * 7);
     } else if (is({"month", "mon"})) {
-      add_months(number);
+      ok = add_months(number);
     } else if (is({"year", "y", "yr"})) {
-      add_months(number * 12);
+      ok = add_months(number * 12);
     } else if (is({"decade"})) {
-      add_months(number * 120);
+      ok = add_months(number * 120);
     } else if (is({"century", "centurie"})) {
-      add_months(number * 1200);
+      ok = add_months(number * 1200);
     } else if (is({"millennium", "millennia", "millenium"})) {
-      add_months(number * 12000);
+      ok = add_months(number * 12000);
     } else {
       return bad();
     }
+    if (!ok) return bad();  // out of range
     any = true;
   }
   if (!any) return bad();

@@ -77,6 +77,7 @@ ScalarKernel IntKernel(SqlType type, std::string what, const char* sym) {
 template <typename T, bool kMod>
 ScalarKernel IntDivKernel(SqlType type) {
   return [type](const EvalContext&, const Vector* const* a, size_t n, Vector* out) {
+    (void)type;  // only // can overflow and names it; clang's -Wunused-lambda-capture for %
     const T* x = a[0]->data<T>();
     const T* y = a[1]->data<T>();
     T* r = out->data<T>();

@@ -248,6 +248,12 @@ class Parser {
       } else if (!AcceptWord("join")) {
         break;
       }
+      // The joins of a FROM list make a left-deep tree that the binder and
+      // ToSql recurse through; the binder reads at most 1000 tables anyway.
+      if (++joins_ > kMaxJoins) {
+        Fail("at most " + std::to_string(kMaxJoins) + " joins in one query");
+        return nullptr;
+      }
       join->left = std::move(left);
       join->right = ParseTableRef();
       if (!join->right) return nullptr;
@@ -340,11 +346,19 @@ class Parser {
     return e;
   }
 
-  ExprPtr MakeBinary(size_t position, BinaryOp op, ExprPtr left, ExprPtr right) {
+  // Counts one more operator that wraps the expression parsed so far
+  // (binary operators, IS, IN, BETWEEN, LIKE, ::), whose chains the loops
+  // below build without recursing; false (and an error) past the limit.
+  bool CountOperator() {
     if (++operators_ > kMaxOperators) {
       Fail("at most " + std::to_string(kMaxOperators) + " operators in one query");
-      return nullptr;
+      return false;
     }
+    return true;
+  }
+
+  ExprPtr MakeBinary(size_t position, BinaryOp op, ExprPtr left, ExprPtr right) {
+    if (!CountOperator()) return nullptr;
     return std::make_unique<Binary>(position, op, std::move(left), std::move(right));
   }
 
@@ -373,7 +387,12 @@ class Parser {
   ExprPtr ParseNot() {
     if (IsWord("not")) {
       size_t position = Next().position;
+      if (++depth_ > kMaxDepth) {
+        Fail("an expression nested at most " + std::to_string(kMaxDepth) + " levels deep");
+        return nullptr;
+      }
       ExprPtr operand = ParseNot();
+      --depth_;
       if (!operand) return nullptr;
       return std::make_unique<Unary>(position, UnaryOp::kNot, std::move(operand));
     }
@@ -403,6 +422,7 @@ class Parser {
         continue;
       }
       if (AcceptWord("is")) {
+        if (!CountOperator()) return nullptr;
         auto is_null = std::make_unique<IsNull>(position);
         is_null->negated = AcceptWord("not");
         if (!ExpectWord("null", is_null->negated ? "NULL" : "NULL or NOT NULL")) return nullptr;
@@ -415,6 +435,10 @@ class Parser {
                             IsWord(Peek(1), "like") || IsWord(Peek(1), "ilike"))) {
         Next();
         negated = true;
+      }
+      if ((IsWord("in") || IsWord("between") || IsWord("like") || IsWord("ilike")) &&
+          !CountOperator()) {
+        return nullptr;
       }
       if (AcceptWord("in")) {
         auto in = std::make_unique<InList>(position);
@@ -517,6 +541,7 @@ class Parser {
   ExprPtr ParsePostfixCast() {
     ExprPtr e = ParsePrimary();
     while (e && IsOp("::")) {
+      if (!CountOperator()) return nullptr;
       auto cast = std::make_unique<Cast>(Next().position);
       cast->operand = std::move(e);
       if (!ParseType(&cast->type)) return nullptr;
@@ -761,7 +786,9 @@ class Parser {
   }
 
   int depth_ = 0;      // ParseExpr/ParseUnary recursion
-  int operators_ = 0;  // binary operators so far
+  int operators_ = 0;  // operators so far (CountOperator)
+  static constexpr int kMaxJoins = 1000;
+  int joins_ = 0;      // JoinRefs so far
   std::string_view sql_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;

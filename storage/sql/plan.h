@@ -90,7 +90,7 @@ using PlanPtr = std::unique_ptr<PlanNode>;
 struct PlanNode {
   PlanKind kind;
   std::vector<SqlType> types;
-  std::vector<std::string> names;
+  std::vector<std::string> names;  // empty on a join that is the left input of a join
   std::vector<PlanPtr> children;
 
   // kScan

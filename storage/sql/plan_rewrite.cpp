@@ -10,27 +10,43 @@
 namespace tp::storage::sql {
 namespace binder_internal {
 
-std::string ExprKey(const BoundExpr& e) {
-  std::string out = std::to_string(static_cast<int>(e.kind)) + ":" + e.type.ToString() + ":";
+namespace {
+
+// Appends into one string: building each node's key from its children's
+// made a deep expression's key quadratic (and every sub-key of it cubic).
+void AppendExprKey(const BoundExpr& e, size_t limit, std::string* out) {
+  if (out->size() > limit) return;
+  *out += std::to_string(static_cast<int>(e.kind)) + ":" + e.type.ToString() + ":";
   switch (e.kind) {
     case BoundKind::kConstant:
-      out += e.value.is_null() ? "NULL" : "'" + e.value.ToString() + "'";
+      *out += e.value.is_null() ? "NULL" : "'" + e.value.ToString() + "'";
       break;
     case BoundKind::kColumn:
-      out += "#" + std::to_string(e.column);
+      *out += "#" + std::to_string(e.column);
       break;
     case BoundKind::kFunction:
-      out += e.name;
+      *out += e.name;
       break;
     case BoundKind::kIsNull:
-      out += e.negated ? "not" : "";
+      *out += e.negated ? "not" : "";
       break;
     default:
       break;
   }
-  out += "(";
-  for (size_t i = 0; i < e.children.size(); ++i) out += (i ? "," : "") + ExprKey(*e.children[i]);
-  return out + ")";
+  *out += "(";
+  for (size_t i = 0; i < e.children.size(); ++i) {
+    if (i) *out += ",";
+    AppendExprKey(*e.children[i], limit, out);
+  }
+  *out += ")";
+}
+
+}  // namespace
+
+std::string ExprKey(const BoundExpr& e, size_t limit) {
+  std::string out;
+  AppendExprKey(e, limit, &out);
+  return out;
 }
 
 void ReferencedColumns(const BoundExpr& e, std::set<size_t>* out) {

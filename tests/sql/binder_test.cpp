@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/sql/expression.h"
 #include "storage/sql/parser.h"
 #include "storage/sql/time_zone.h"
+#include "storage/sql/vector.h"
 
 namespace tp::storage::sql {
 namespace {
@@ -213,6 +215,147 @@ TEST_F(BinderTest, ExponentialWithQueriesAreRefused) {
   }
   sql += " SELECT count(*) FROM a20";
   EXPECT_NE(BindError(sql).message.find("more than 1000 times"), std::string::npos);
+}
+
+// Found by tests/fuzz/sql_fuzz.cpp: INTERVAL literals whose fields leave
+// int64/int32 were signed overflow (UB) while the binder folded them, and
+// folded to a wrapped-around constant.
+TEST_F(BinderTest, IntervalLiteralsOutOfRangeAreErrorsNotWrappedConstants) {
+  for (const char* text :
+       {"9223372036854775807 seconds", "2 day9223372036854775807s 3", "99999999999999:00:00",
+        "2562047789:00:00", "99999999999999999999:00", "3000000000 days", "2147483647 months 1 month",
+        "200000000 years", "-9223372036854775807 us -2 us", "9999999999999999999999 hours"}) {
+    SCOPED_TRACE(text);
+    const std::string sql = std::string("SELECT INTERVAL '") + text + "' AS a";
+    auto plan = BindOk(sql);
+    ASSERT_NE(plan, nullptr);
+    ASSERT_EQ(plan->kind, PlanKind::kProject) << plan->ToString();
+    ASSERT_EQ(plan->exprs.size(), 1u);
+    // Not folded: evaluating it is the error, as for any bad constant.
+    EXPECT_NE(plan->exprs[0]->kind, BoundKind::kConstant) << plan->ToString();
+    Chunk one;
+    one.size = 1;
+    Vector out;
+    Status s = Evaluate(ctx_, *plan->exprs[0], one, &out);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("Could not convert string '" + std::string(text) + "' to INTERVAL"),
+              std::string::npos)
+        << s.message();
+  }
+  // In range still works, up to the limits.
+  for (const char* text : {"1 day 02:00:00", "2147483647 months", "-2562047788:00:00",
+                           "1.5 days", "0.5 us"}) {
+    SCOPED_TRACE(text);
+    auto plan = BindOk(std::string("SELECT INTERVAL '") + text + "' AS a");
+    ASSERT_NE(plan, nullptr);
+    ASSERT_EQ(plan->kind, PlanKind::kProject) << plan->ToString();
+    EXPECT_EQ(plan->exprs[0]->kind, BoundKind::kConstant) << plan->ToString();
+  }
+}
+
+// Found by fuzzing too: chains of operators that the parser builds in a loop
+// (IS NULL, IN, BETWEEN, LIKE, ::, NOT, joins) were not counted, so a long
+// enough chain made a tree whose printing (ToSql, used for column names),
+// binding and destruction overflowed the stack.
+TEST(SqlParserLimits, ChainsOfPostfixOperatorsNotAndJoinsAreBounded) {
+  auto chain = [](const std::string& head, const std::string& link, const std::string& tail,
+                  int n) {
+    std::string sql = head;
+    for (int i = 0; i < n; ++i) sql += link;
+    return sql + tail;
+  };
+  const struct {
+    std::string sql;
+    const char* message;
+  } cases[] = {
+      {chain("SELECT 1", " IS NULL", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 1", " IS NOT NULL", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 1", " IN (1)", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 1", " NOT IN (1)", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 1", " BETWEEN 1 AND 2", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 'a'", " LIKE 'a'", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 'a'", " NOT ILIKE 'a'", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 1", "::int", "", 50000), "at most 2000 operators"},
+      {chain("SELECT 1::int", " + 1::int", "", 1500), "at most 2000 operators"},
+      {chain("SELECT ", "NOT ", "true", 50000), "nested at most 200 levels"},
+      {chain("SELECT 1 FROM orders", ", orders", "", 50000), "at most 1000 joins"},
+      {chain("SELECT 1 FROM orders", " JOIN orders ON true", "", 50000), "at most 1000 joins"},
+      {chain("SELECT 1 FROM orders", " LEFT JOIN orders ON true", "", 50000),
+       "at most 1000 joins"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.sql.substr(0, 40));
+    auto s = Parse(c.sql);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.status().message().find(c.message), std::string::npos) << s.status().message();
+  }
+  auto e = ParseExpression(chain("1", "::int", "", 50000));
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("at most 2000 operators"), std::string::npos);
+  // Up to the limits they parse.
+  EXPECT_TRUE(Parse(chain("SELECT 1", " IS NULL", "", 2000)).ok());
+  EXPECT_TRUE(Parse(chain("SELECT 1", "::int", "", 1000) + chain("", " IN (1)", "", 1000)).ok());
+  EXPECT_TRUE(Parse(chain("SELECT ", "NOT ", "true", 150)).ok());
+  EXPECT_TRUE(Parse(chain("SELECT 1 FROM orders", ", orders", "", 1000)).ok());
+}
+
+// Found by fuzzing: BETWEEN and CASE x WHEN bound their operand once per
+// use, so nesting them took time exponential in the depth (a 600-byte query
+// bound for minutes). The operand is now bound once and copied, with a cap on
+// the copies.
+TEST_F(BinderTest, NestedBetweenAndSimpleCaseBindTheirOperandOnce) {
+  std::string between = "SELECT true";
+  for (int i = 0; i < 60; ++i) between += " BETWEEN false AND true";
+  auto plan = BindOk(between);  // folds level by level: linear
+  ASSERT_NE(plan, nullptr);
+  EXPECT_EQ(plan->exprs[0]->kind, BoundKind::kConstant) << plan->ToString();
+
+  std::string cases = "SELECT ";
+  for (int i = 0; i < 60; ++i) cases += "CASE ";
+  cases += "2";
+  for (int i = 0; i < 60; ++i) cases += " WHEN 1 THEN 1 WHEN 2 THEN 2 END";
+  plan = BindOk(cases);
+  ASSERT_NE(plan, nullptr);
+  EXPECT_EQ(plan->exprs[0]->kind, BoundKind::kConstant) << plan->ToString();
+
+  // Over a column the bound expression itself doubles per level: an error.
+  std::string column_between = "SELECT items > 1";
+  for (int i = 0; i < 60; ++i) column_between += " BETWEEN false AND true";
+  column_between += " FROM orders";
+  EXPECT_NE(BindError(column_between).message.find("too large once BETWEEN"), std::string::npos);
+  std::string column_cases = "SELECT ";
+  for (int i = 0; i < 60; ++i) column_cases += "CASE ";
+  column_cases += "items";
+  for (int i = 0; i < 60; ++i) column_cases += " WHEN 1 THEN 1 WHEN 2 THEN 2 END";
+  column_cases += " FROM orders";
+  EXPECT_NE(BindError(column_cases).message.find("too large once BETWEEN and CASE x WHEN"),
+            std::string::npos);
+
+  // A few levels are fine and keep their meaning.
+  plan = BindOk(
+      "SELECT CASE CASE items WHEN 1 THEN 10 WHEN 2 THEN 20 END WHEN 10 THEN 'a' ELSE 'b' END, "
+      "items BETWEEN 1 AND 3 BETWEEN false AND true FROM orders");
+  ASSERT_NE(plan, nullptr);
+  const std::string text = plan->ToString();
+  EXPECT_NE(text.find("CASE"), std::string::npos) << text;
+}
+
+// Found by fuzzing: matching sub-expressions against GROUP BY bound each
+// node again for every expression around it (quadratic in the depth).
+TEST_F(BinderTest, GroupByMatchingOfDeepExpressions) {
+  std::string sql = "SELECT (items + 1)";
+  for (int i = 0; i < 1500; ++i) sql += " + 1";
+  sql += ", sum(total) FROM orders GROUP BY items + 1 HAVING (items + 1) * 2 > 0 "
+         "ORDER BY (items + 1) DESC";
+  auto plan = BindOk(sql);
+  ASSERT_NE(plan, nullptr);
+  // Still an error when a column is neither grouped nor aggregated.
+  EXPECT_NE(BindError("SELECT items + 1 + city FROM orders GROUP BY items + 1")
+                .message.find("must appear in the GROUP BY clause"),
+            std::string::npos);
+  EXPECT_NE(BindError("SELECT items FROM orders GROUP BY items + 1")
+                .message.find("must appear in the GROUP BY clause"),
+            std::string::npos);
 }
 
 TEST(SqlParserLimits, DeepNestingAndHugeExpressionsAreErrorsNotCrashes) {
