@@ -10,6 +10,11 @@ namespace tp::storage::sql::exec {
 
 namespace {
 
+// Strings up to this many bytes are stored in the key row itself; longer
+// ones by their intern id after the kInterned marker.
+constexpr size_t kInlineString = 15;
+constexpr uint8_t kInterned = 0xFF;
+
 size_t ValueWidth(SqlTypeId id) {
   switch (id) {
     case SqlTypeId::kNull: return 0;
@@ -20,7 +25,7 @@ size_t ValueWidth(SqlTypeId id) {
     case SqlTypeId::kDecimal:
     case SqlTypeId::kTimestamp:
     case SqlTypeId::kFloat64: return 8;
-    case SqlTypeId::kString: return 4;
+    case SqlTypeId::kString: return 16;
     case SqlTypeId::kInterval: return sizeof(Interval);
   }
   return 0;
@@ -109,8 +114,15 @@ void KeyEncoder::Encode(const std::vector<const Vector*>& keys, size_t n, uint8_
         const auto* s = v.data<std::string_view>();
         for (size_t i = 0; i < n; ++i) {
           if (valid != nullptr && valid[i] == 0) continue;
-          const uint32_t id = intern_.Intern(s[i]);
-          std::memcpy(dst + i * w, &id, 4);
+          uint8_t* d = dst + i * w;
+          if (s[i].size() <= kInlineString) {  // length, then the bytes, zero padded
+            d[0] = static_cast<uint8_t>(s[i].size());
+            if (!s[i].empty()) std::memcpy(d + 1, s[i].data(), s[i].size());
+          } else {  // a marker, then the intern id
+            d[0] = kInterned;
+            const uint32_t id = intern_.Intern(s[i]);
+            std::memcpy(d + 1, &id, 4);
+          }
         }
         break;
       }
@@ -130,11 +142,14 @@ void KeyEncoder::Encode(const std::vector<const Vector*>& keys, size_t n, uint8_
 void KeyEncoder::Translate(const KeyEncoder& other, const uint8_t* row, uint8_t* out) {
   std::memcpy(out, row, width_);
   for (size_t k = 0; k < types_.size(); ++k) {
-    if (types_[k].id != SqlTypeId::kString || row[offsets_[k]] != 0) continue;
+    if (types_[k].id != SqlTypeId::kString || row[offsets_[k]] != 0 ||
+        row[offsets_[k] + 1] != kInterned) {
+      continue;
+    }
     uint32_t id;
-    std::memcpy(&id, row + offsets_[k] + 1, 4);
+    std::memcpy(&id, row + offsets_[k] + 2, 4);
     id = intern_.Intern(other.intern_.Get(id));
-    std::memcpy(out + offsets_[k] + 1, &id, 4);
+    std::memcpy(out + offsets_[k] + 2, &id, 4);
   }
 }
 
@@ -169,9 +184,16 @@ void KeyEncoder::Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out)
       case SqlTypeId::kString: {
         auto* s = v.data<std::string_view>();
         for (size_t i = 0; i < n; ++i) {
-          uint32_t id;
-          std::memcpy(&id, src + i * w, 4);
-          s[i] = base[i * w] != 0 ? std::string_view() : intern_.Get(id);
+          const uint8_t* d = src + i * w;
+          if (base[i * w] != 0) {
+            s[i] = std::string_view();
+          } else if (d[0] == kInterned) {
+            uint32_t id;
+            std::memcpy(&id, d + 1, 4);
+            s[i] = intern_.Get(id);
+          } else {
+            s[i] = v.AddString(std::string_view(reinterpret_cast<const char*>(d + 1), d[0]));
+          }
         }
         v.KeepAlive(intern_.storage());
         break;

@@ -6,8 +6,10 @@
 // Layout, per key column in order: one byte (1 = NULL, then the value bytes
 // are zero) and the value:
 //   BOOLEAN 1, INTEGER/DATE 4, BIGINT/DECIMAL/TIMESTAMP 8, DOUBLE 8 (-0.0 as
-//   0.0, every NaN as one NaN, so equal values have equal bytes), VARCHAR 4
-//   (an id from the encoder's string intern), INTERVAL 16 (as stored: unlike
+//   0.0, every NaN as one NaN, so equal values have equal bytes), VARCHAR 16
+//   (up to 15 bytes inline: the length, then the bytes zero padded; longer
+//   strings: 0xFF, then an id from the encoder's string intern, so short
+//   keys such as ids cost no second lookup), INTERVAL 16 (as stored: unlike
 //   DuckDB, '1 month' and '30 days' are two groups), NULL type 0.
 // Two rows are the same group exactly when their bytes are equal.
 #pragma once
