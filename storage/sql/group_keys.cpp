@@ -207,9 +207,10 @@ void KeyEncoder::Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out)
 
 KeyRowTable::KeyRowTable(size_t width) : width_(width) { Rehash(1024); }
 
-size_t KeyRowTable::bytes() const {
-  return rows_.capacity() + hashes_.capacity() * sizeof(uint64_t) +
-         slots_.capacity() * sizeof(uint64_t);
+size_t KeyRowTable::bytes() const { return rows_.capacity() + slots_.capacity() * sizeof(uint64_t); }
+
+uint64_t KeyRowTable::Hash(const uint8_t* row) const {
+  return width_ == 0 ? 0 : XXH3_64bits(row, width_);
 }
 
 // A slot holds id + 1 in its low 32 bits (0 = empty) and the row hash's
@@ -218,7 +219,7 @@ void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
   constexpr uint64_t kHigh = 0xFFFFFFFF00000000ULL;
   const size_t w = width_;
   scratch_.resize(n);
-  for (size_t i = 0; i < n; ++i) scratch_[i] = w == 0 ? 0 : XXH3_64bits(rows + i * w, w);
+  for (size_t i = 0; i < n; ++i) scratch_[i] = Hash(rows + i * w);
   for (size_t i = 0; i < n; ++i) {
     const uint64_t h = scratch_[i];
     const uint8_t* row = rows + i * w;
@@ -226,12 +227,13 @@ void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
     while (true) {
       const uint64_t e = slots_[slot];
       if (e == 0) {
-        const uint32_t id = static_cast<uint32_t>(hashes_.size());
+        const uint32_t id = static_cast<uint32_t>(size_);
         if (w > 0) rows_.insert(rows_.end(), row, row + w);
-        hashes_.push_back(h);
+        ++size_;
         slots_[slot] = (h & kHigh) | (uint64_t{id} + 1);
         ids[i] = id;
-        if (hashes_.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
+        // At most 3/4 full: misses stop at the hash bits in the slot.
+        if (size_ * 4 > slots_.size() * 3) Rehash(slots_.size() * 2);
         break;
       }
       const uint32_t id = static_cast<uint32_t>(e) - 1;
@@ -248,10 +250,11 @@ void KeyRowTable::Rehash(size_t capacity) {
   constexpr uint64_t kHigh = 0xFFFFFFFF00000000ULL;
   slots_.assign(capacity, 0);
   mask_ = capacity - 1;
-  for (uint32_t id = 0; id < hashes_.size(); ++id) {
-    size_t slot = hashes_[id] & mask_;
+  for (uint32_t id = 0; id < size_; ++id) {
+    const uint64_t h = Hash(Row(id));  // recomputed: no hash kept per row
+    size_t slot = h & mask_;
     while (slots_[slot] != 0) slot = (slot + 1) & mask_;
-    slots_[slot] = (hashes_[id] & kHigh) | (uint64_t{id} + 1);
+    slots_[slot] = (h & kHigh) | (uint64_t{id} + 1);
   }
 }
 

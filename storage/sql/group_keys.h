@@ -75,7 +75,7 @@ class KeyRowTable {
  public:
   explicit KeyRowTable(size_t width);
   size_t width() const { return width_; }
-  size_t size() const { return hashes_.size(); }
+  size_t size() const { return size_; }
   const uint8_t* Row(uint32_t id) const { return rows_.data() + size_t{id} * width_; }
   // ids[i] = the id of row i of `rows` (n rows of width()); rows not seen
   // before get the next ids.
@@ -84,9 +84,10 @@ class KeyRowTable {
 
  private:
   void Rehash(size_t capacity);
+  uint64_t Hash(const uint8_t* row) const;
   size_t width_;
+  size_t size_ = 0;
   std::vector<uint8_t> rows_;     // id's row at id * width_
-  std::vector<uint64_t> hashes_;  // per id
   std::vector<uint64_t> slots_;   // see FindOrInsert
   size_t mask_ = 0;
   std::vector<uint64_t> scratch_;
