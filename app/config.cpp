@@ -510,14 +510,9 @@ class Loader {
           ok = false;
         }
       } else if (k->str() == "where") {
-        const std::string* where = ExpectString(*v, path + ".where", "\"total >= 0\"");
-        if (!where || where->empty()) {
-          if (where) Error(*v, path + ".where: is empty; write a condition like \"total >= 0\"");
-          ok = false;
-        } else {
-          spec.where = *where;
-          sql_nodes_[path + ".where"] = v;
-        }
+        const std::string* where = LoadSql(*v, path + ".where", "\"total >= 0\"");
+        if (where) spec.where = *where;
+        ok = ok && where;
       } else if (k->str() == "on_filter") {
         const std::string* mode = ExpectString(*v, path + ".on_filter", "\"drop\"");
         if (!mode) {
@@ -674,14 +669,10 @@ class Loader {
         } else if (k->str() == "default") {
           default_node = v;
         } else if (k->str() == "expr") {
-          const std::string* expr = ExpectString(*v, path + ".expr", "\"lower(city)\"");
-          if (!expr || expr->empty()) {
-            if (expr) Error(*v, path + ".expr: is empty; write an SQL expression like \"lower(city)\"");
-            ok = false;
-          } else {
-            col.expr = *expr;
-            sql_nodes_[path + ".expr"] = v;
-          }
+          const std::string* expr =
+              LoadSql(*v, path + ".expr", "\"lower(city)\"");
+          if (expr) col.expr = *expr;
+          ok = ok && expr;
         } else if (k->str() == "from") {
           from_node = v;
           const std::string* from = ExpectString(*v, path + ".from", "\"customer.city\"");
@@ -754,6 +745,18 @@ class Loader {
       return false;
     }
     return true;
+  }
+
+  // A non-empty SQL text at `path` (where, expr), remembered with its node
+  // for CheckTransforms; null (reported) otherwise.
+  const std::string* LoadSql(const toml::node& n, const std::string& path, const char* example) {
+    const std::string* text = ExpectString(n, path, example);
+    if (text && text->empty()) {
+      Error(n, path + ": is empty; write SQL like " + example);
+      return nullptr;
+    }
+    if (text) sql_nodes_[path] = &n;
+    return text;
   }
 
   // The tables' SQL (where, expr) bound against their columns, once the

@@ -91,6 +91,10 @@ TEST(TransformConfig, ExpressionErrorsPointAtTheKeyAndInsideTheExpression) {
               {"gives DECIMAL(12,2), which does not convert to the column's type date"});
   ExpectError(OrdersConfig({}, {"c = { type = \"string\", expr = \"city\", from = \"x\" }"}), 10,
               {"a column with expr is computed, not read from the record; drop from"});
+  ExpectError(OrdersConfig({"where = \"\""}, {}), 4,
+              {"tables.orders.where: is empty; write SQL like \"total >= 0\""});
+  ExpectError(OrdersConfig({}, {"e = { type = \"int32\", expr = 5 }"}), 10,
+              {"tables.orders.columns.e.expr: must be a string"});
   ExpectError(OrdersConfig({"on_filter = \"rejct\""}, {}), 4,
               {"\"rejct\" is not a mode", "did you mean \"reject\"?"});
   ExpectError(OrdersConfig({"on_filter = \"reject\""}, {}), 4,
