@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "storage/sql/binder.h"
+#include "storage/sql/binder_internal.h"
 #include "storage/sql/executor.h"
 #include "storage/sql/parser.h"
 #include "storage/sql/reader_cache.h"
@@ -273,6 +274,96 @@ void CollectScans(PlanNode* node, std::vector<PlanNode*>* scans) {
   for (auto& c : node->children) CollectScans(c.get(), scans);
 }
 
+// True when `n` always gives exactly one row: a global aggregate (no GROUP
+// BY), possibly under projections.
+bool AlwaysOneRow(const PlanNode& n) {
+  if (n.kind == PlanKind::kAggregate) return n.groups.empty();
+  if (n.kind == PlanKind::kProject) return AlwaysOneRow(*n.children[0]);
+  return false;
+}
+
+// Replaces columns [base, base + row.size()) of `e` by the row's values and
+// computes what then has no columns left (once, like the binder's folding).
+void SubstituteRow(BoundExprPtr* e, size_t base, const std::vector<Value>& row,
+                   const EvalContext& ctx) {
+  BoundExpr& x = **e;
+  if (x.kind == BoundKind::kColumn) {
+    if (x.column >= base && x.column < base + row.size()) {
+      *e = MakeConstant(row[x.column - base], x.position);
+    }
+    return;
+  }
+  bool constant = x.kind != BoundKind::kConstant;
+  for (auto& c : x.children) {
+    SubstituteRow(&c, base, row, ctx);
+    constant = constant && c->kind == BoundKind::kConstant;
+  }
+  if (!constant) return;
+  Chunk none;
+  none.size = 1;
+  Vector out;
+  if (!Evaluate(ctx, x, none, &out).ok()) return;  // fails again at run time, with its position
+  Value v = out.GetValue(0);
+  if (v.type() != x.type) return;
+  *e = MakeConstant(std::move(v), x.position);
+}
+
+// A join with one input that is always one row (`CROSS JOIN (SELECT max(t)
+// ...)`): that input is computed first and becomes a constant row, so the
+// conditions that compare the other input with it become `column op
+// constant` filters of that input's scan, which prune days, files and row
+// groups like literal bounds. The rows come from the query's one snapshot.
+Status EvaluateOneRowInputs(PlanNode* node, QueryContext* ctx,
+                            std::map<const PlanNode*, TableData>* data) {
+  using namespace binder_internal;
+  // A WHERE right above the join is seen first, so its conditions get the
+  // row too.
+  PlanNode* join = node->kind == PlanKind::kFilter ? node->children[0].get() : node;
+  const bool candidate = join->kind == PlanKind::kJoin && join->join != JoinKind::kLeft;
+  for (size_t side = 0; candidate && side < 2; ++side) {
+    PlanPtr& input = join->children[side];
+    if (input->kind == PlanKind::kScan || !AlwaysOneRow(*input)) continue;
+    auto chunks = Execute(input.get(), ctx, data);
+    if (!chunks.ok()) return chunks.status();
+    std::vector<Value> row;
+    for (const Chunk& c : *chunks) {
+      if (c.size == 0) continue;
+      for (const Vector& v : c.columns) row.push_back(v.GetValue(0));
+      break;
+    }
+    if (row.size() != input->types.size()) return Status::OK();
+    auto values = std::make_unique<PlanNode>(PlanKind::kScan);
+    values->system_table = true;
+    values->table = "(one row)";
+    values->types = input->types;
+    values->names = input->names;
+    values->values.push_back(row);
+    for (size_t c = 0; c < row.size(); ++c) values->scan_columns.push_back(c);
+    std::vector<PlanNode*> gone;  // their snapshots are no longer needed
+    CollectScans(input.get(), &gone);
+    for (PlanNode* scan : gone) data->erase(scan);
+    input = std::move(values);
+    const size_t base = side == 0 ? 0 : join->children[0]->types.size();
+    // Conditions of the join itself, then of a WHERE right above it.
+    for (BoundExprPtr* where : {&join->predicate, node == join ? nullptr : &node->predicate}) {
+      if (where == nullptr || !*where) continue;
+      std::vector<BoundExprPtr> conjuncts, kept;
+      SplitConjuncts(std::move(*where), &conjuncts);
+      for (auto& c : conjuncts) {
+        SubstituteRow(&c, base, row, ctx->eval());
+        if (!PushDown(join, &c, 0)) kept.push_back(std::move(c));
+      }
+      *where = kept.empty() ? MakeConstant(Value::Bool(true)) : MakeAnd(std::move(kept));
+    }
+    break;
+  }
+  for (auto& c : node->children) {
+    Status s = EvaluateOneRowInputs(c.get(), ctx, data);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions& options,
@@ -382,9 +473,14 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
     impl_->readers->Retain(scan->table, from, to, td.files);
   }
 
-  ChooseBuildSides(plan->get(), data);
   QueryLimits limits = options.limits ? *options.limits : eo.limits;
   QueryContext ctx(eval, limits, options.cancel, impl_->threads, eo.data_dir);
+  if (Status s = EvaluateOneRowInputs(plan->get(), &ctx, &data); !s.ok()) {
+    if (error != nullptr) *error = QueryError{s.message(), PositionIn(sql, s.message())};
+    return s;
+  }
+  binder_internal::ComputeTimeRanges(plan->get(), eval);
+  ChooseBuildSides(plan->get(), data);
   auto chunks = Execute(plan->get(), &ctx, &data);
   if (!chunks.ok()) {
     if (error != nullptr) {

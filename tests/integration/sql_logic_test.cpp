@@ -89,6 +89,7 @@ struct Case {
   bool check_names = true;
   double tolerance = 1e-9;  // relative, for DOUBLE values
   bool tolerance_set = false;  // tolerance=X: numbers of every type compare within X
+  std::optional<uint64_t> max_files;  // max_files=N: our engine reads at most N files
   // error expectations
   std::string error_text;
   std::optional<size_t> error_position;  // 1-based character
@@ -158,6 +159,8 @@ TestFile ReadTestFile(const fs::path& path) {
         } else if (flag.rfind("tolerance=", 0) == 0) {
           c.tolerance = std::strtod(flag.c_str() + 10, nullptr);
           c.tolerance_set = true;
+        } else if (flag.rfind("max_files=", 0) == 0) {
+          c.max_files = std::strtoull(flag.c_str() + 10, nullptr, 10);
         } else {
           file.problems.push_back(c.where + ": unknown query flag \"" + flag + "\"");
         }
@@ -370,6 +373,7 @@ struct Answer {
   std::vector<std::string> types;
   std::vector<Row> rows;
   std::optional<std::string> error;
+  uint64_t files_scanned = 0;
 };
 
 Cell Canonical(const sql::Value& v) { return tp::testing::CanonicalValue(v); }
@@ -386,6 +390,7 @@ Answer OurAnswer(sql::QueryEngine& engine, const Case& c) {
     a.error = msg;
     return a;
   }
+  a.files_scanned = r->stats.files_scanned;
   for (const auto& col : r->columns) {
     a.names.push_back(col.name);
     a.types.push_back(col.type.ToString());
@@ -812,6 +817,10 @@ TEST_P(SqlLogicTest, File) {
           problem = "our engine failed: " + *ours.error;
         } else {
           problem = Compare(c, ours, d, check_types);
+          if (problem.empty() && c.max_files && ours.files_scanned > *c.max_files) {
+            problem = "read " + std::to_string(ours.files_scanned) + " files; max_files=" +
+                      std::to_string(*c.max_files) + " (partition pruning did not happen)";
+          }
         }
         if (verbose) {
           std::cout << c.where << ": " << ours.rows.size() << " rows here (" << ms << " ms), "
