@@ -14,7 +14,7 @@
 // timing each with performance.now() around runAndReadAll (execution plus
 // DuckDB's materialized result, as tillpipe's Query returns its chunks), and
 // writes JSON: per query the times, the median, the answer rendered to the
-// canonical strings of tests/interop/duckdb_batch.mjs (so it can be compared
+// canonical strings of tests/interop/duckdb_values.mjs (so it can be compared
 // with tillpipe's), and the process's peak RSS during that query (VmHWM,
 // reset through /proc/self/clear_refs before the warm-up run).
 //
@@ -28,18 +28,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const requireInterop = createRequire(join(root, 'tests/interop/package.json'));
-let duck;
+let duck, render;
 try {
   duck = await import(pathToFileURL(requireInterop.resolve('@duckdb/node-api')).href);
+  // The canonical value strings, shared with the SQL tests.
+  ({ render } = await import(pathToFileURL(join(root, 'tests/interop/duckdb_values.mjs')).href));
 } catch (e) {
   console.error(`duckdb_bench: cannot load @duckdb/node-api from tests/interop/node_modules ` +
                 `(run packaging/install-deps.sh): ${e.message}`);
   process.exit(2);
 }
-const {
-  DuckDBInstance, DuckDBDateValue, DuckDBDecimalValue, DuckDBIntervalValue,
-  DuckDBTimestampTZValue, DuckDBTimestampValue,
-} = duck;
+const { DuckDBInstance } = duck;
 
 // ---- the default retail tables (DESIGN.md) --------------------------------
 
@@ -62,69 +61,6 @@ export const TABLES = {
     session_id: S, customer_id: S, path: S, product_id: S, referrer: S, device: S, viewed_at: T,
   },
 };
-
-// ---- canonical values (as tests/interop/duckdb_batch.mjs renders them) ----
-
-const pad = (n, w) => String(n).padStart(w, '0');
-
-function civilFromDays(z) {
-  z += 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  let y = yoe + era * 400;
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) y += 1;
-  const ys = y < 0 ? '-' + pad(-y, 4) : pad(y, 4);
-  return `${ys}-${pad(m, 2)}-${pad(d, 2)}`;
-}
-
-function formatMicros(micros, suffix) {
-  const day = 86400000000n;
-  let days = micros / day;
-  let rem = micros % day;
-  if (rem < 0n) {
-    rem += day;
-    days -= 1n;
-  }
-  const secs = rem / 1000000n;
-  const frac = rem % 1000000n;
-  const h = secs / 3600n, mi = (secs / 60n) % 60n, s = secs % 60n;
-  let out = `${civilFromDays(Number(days))} ${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}`;
-  if (frac !== 0n) out += '.' + pad(frac, 6);
-  return out + suffix;
-}
-
-function render(v, typeName) {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') {
-    if (Number.isNaN(v)) return 'nan';
-    if (v === Infinity) return 'inf';
-    if (v === -Infinity) return '-inf';
-    if (Object.is(v, -0)) return '-0';
-    return String(v);
-  }
-  if (typeof v === 'string') return v;
-  if (v instanceof DuckDBDecimalValue) {
-    const neg = v.value < 0n;
-    let digits = (neg ? -v.value : v.value).toString();
-    if (v.scale > 0) {
-      digits = digits.padStart(v.scale + 1, '0');
-      digits = digits.slice(0, digits.length - v.scale) + '.' + digits.slice(digits.length - v.scale);
-    }
-    return (neg ? '-' : '') + digits;
-  }
-  if (v instanceof DuckDBDateValue) return v.isFinite ? civilFromDays(v.days) : v.toString();
-  if (v instanceof DuckDBTimestampTZValue) return v.isFinite ? formatMicros(v.micros, 'Z') : v.toString();
-  if (v instanceof DuckDBTimestampValue) return v.isFinite ? formatMicros(v.micros, '') : v.toString();
-  if (v instanceof DuckDBIntervalValue) return `${v.months}mo ${v.days}d ${v.micros}us`;
-  return String(v);
-}
 
 // ---- helpers ----------------------------------------------------------------
 
