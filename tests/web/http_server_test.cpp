@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/web/test_server.h"
 #include "web/http_client.h"
 
 namespace tp::web {
@@ -72,18 +73,7 @@ std::string Body(size_t bytes) {
   return b;
 }
 
-struct Server {
-  FakeBackend backend;
-  std::unique_ptr<HttpServer> server;
-  explicit Server(ServerOptions o) {
-    o.host = "127.0.0.1";
-    o.port = 0;
-    auto s = HttpServer::Start(o, &backend);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    server = std::move(*s);
-  }
-  Url url() const { return Url{"127.0.0.1", server->port(), ""}; }
-};
+using Server = testing::TestServer<FakeBackend>;
 
 TEST(HttpServer, BodyBudgetRefusesWith503WhileFull) {
   ServerOptions o;
