@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/bench_util.h"
 #include "app/simulator.h"
 #include "tests/integration/server_process.h"
 
@@ -26,6 +27,7 @@ namespace {
 using tp::testing::ServerProcess;
 using tp::testing::TempDir;
 using json = nlohmann::json;
+using tp::bench::CpuModel;
 
 std::vector<int> ParseList(const std::string& s) {
   std::vector<int> out;
@@ -35,14 +37,6 @@ std::vector<int> ParseList(const std::string& s) {
   return out;
 }
 
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
 
 struct Pool {
   std::string table;

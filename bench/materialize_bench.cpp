@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/bench_util.h"
 #include "app/compaction_service.h"
 #include "app/materializer.h"
 #include "app/simulator.h"
@@ -24,16 +25,8 @@
 namespace {
 
 using namespace tp;
+using tp::bench::DirBytes;
 
-uint64_t DirBytes(const std::filesystem::path& dir) {
-  uint64_t total = 0;
-  std::error_code ec;
-  if (!std::filesystem::exists(dir, ec)) return 0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) total += e.file_size();
-  }
-  return total;
-}
 
 std::vector<app::MaterializedTable> RetailTables() {
   using storage::LogicalType;

@@ -52,6 +52,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "app/config.h"
 #include "app/data_dir_lock.h"
 #include "app/simulator.h"
@@ -68,6 +69,8 @@ namespace fs = std::filesystem;
 namespace sql = tp::storage::sql;
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using tp::bench::CpuModel;
+using tp::bench::DirBytes;
 
 // Order items per simulated day per record/min of --rate (measured: 106,998
 // items in 365 days at 4/min, 261,670 in 30 days at 120/min).
@@ -131,14 +134,6 @@ std::string Slurp(const fs::path& p) {
   return ss.str();
 }
 
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
 
 uint64_t MemTotalBytes() {
   std::ifstream in("/proc/meminfo");
@@ -166,15 +161,6 @@ void ResetPeakRss() {
   f << "5";
 }
 
-uint64_t DirBytes(const fs::path& dir) {
-  uint64_t total = 0;
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return 0;
-  for (auto& e : fs::recursive_directory_iterator(dir, ec)) {
-    if (e.is_regular_file(ec)) total += e.file_size(ec);
-  }
-  return total;
-}
 
 uint64_t FileBytes(const fs::path& p) {
   std::error_code ec;
