@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -153,9 +154,10 @@ void KeyEncoder::Translate(const KeyEncoder& other, const uint8_t* row, uint8_t*
   }
 }
 
-void KeyEncoder::Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out) const {
+void KeyEncoder::Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out,
+                        size_t stride) const {
   out->resize(types_.size());
-  const size_t w = width_;
+  const size_t w = stride == 0 ? width_ : stride;
   for (size_t k = 0; k < types_.size(); ++k) {
     Vector& v = (*out)[k];
     v.Reset(types_[k], n);
@@ -205,9 +207,16 @@ void KeyEncoder::Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out)
   }
 }
 
-KeyRowTable::KeyRowTable(size_t width) : width_(width) { Rehash(1024); }
+KeyRowTable::KeyRowTable(size_t width, size_t payload, size_t payload_align) : width_(width) {
+  const size_t align = std::max<size_t>(payload_align, 1);
+  payload_offset_ = payload == 0 ? width : (width + align - 1) / align * align;
+  stride_ = payload == 0 ? width : (payload_offset_ + payload + align - 1) / align * align;
+  Rehash(1024);
+}
 
-size_t KeyRowTable::bytes() const { return rows_.capacity() + slots_.capacity() * sizeof(uint64_t); }
+size_t KeyRowTable::bytes() const {
+  return blocks_.size() * kRowsPerBlock * stride_ + slots_.capacity() * sizeof(uint64_t);
+}
 
 uint64_t KeyRowTable::Hash(const uint8_t* row) const {
   return width_ == 0 ? 0 : XXH3_64bits(row, width_);
@@ -220,6 +229,18 @@ void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
   const size_t w = width_;
   scratch_.resize(n);
   for (size_t i = 0; i < n; ++i) scratch_[i] = Hash(rows + i * w);
+  // A big table misses the cache on every probe (slot, then row): fetch
+  // the whole batch's slots, then the rows they name, before probing, so
+  // the misses overlap instead of queueing one after the other.
+  if (slots_.size() > 4096) {
+    for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[scratch_[i] & mask_]);
+    if (stride_ > 0) {
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t e = slots_[scratch_[i] & mask_];
+        if (e != 0) __builtin_prefetch(Row(static_cast<uint32_t>(e) - 1));
+      }
+    }
+  }
   for (size_t i = 0; i < n; ++i) {
     const uint64_t h = scratch_[i];
     const uint8_t* row = rows + i * w;
@@ -228,7 +249,12 @@ void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
       const uint64_t e = slots_[slot];
       if (e == 0) {
         const uint32_t id = static_cast<uint32_t>(size_);
-        if (w > 0) rows_.insert(rows_.end(), row, row + w);
+        if (stride_ > 0) {
+          if (id % kRowsPerBlock == 0) {
+            blocks_.emplace_back(new (std::align_val_t(64)) uint8_t[kRowsPerBlock * stride_]);
+          }
+          std::memcpy(blocks_.back().get() + (id % kRowsPerBlock) * stride_, row, w);
+        }
         ++size_;
         slots_[slot] = (h & kHigh) | (uint64_t{id} + 1);
         ids[i] = id;

@@ -57,9 +57,10 @@ class KeyEncoder {
   // Rewrites a row encoded by `other` (same types) with this encoder's
   // string ids.
   void Translate(const KeyEncoder& other, const uint8_t* row, uint8_t* out);
-  // Sets out[k] to column k of the n rows at `rows` (owning vectors; strings
-  // are views into the intern, kept alive).
-  void Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out) const;
+  // Sets out[k] to column k of the n rows at `rows`, `stride` bytes apart
+  // (0: width()) (owning vectors; strings are views into the intern, kept
+  // alive).
+  void Decode(const uint8_t* rows, size_t n, std::vector<Vector>* out, size_t stride = 0) const;
   size_t intern_bytes() const { return intern_.bytes(); }
 
  private:
@@ -70,24 +71,46 @@ class KeyEncoder {
 };
 
 // Distinct key rows (of one width) with dense ids in insertion order: open
-// addressing on their hashes, the rows side by side.
+// addressing on their hashes, the rows side by side in blocks of
+// kRowsPerBlock (a growing table never copies its rows: on small VMs fresh
+// pages cost more than the copy). Each row may carry `payload` bytes after
+// the key (a hash aggregate's states), so a probe that finds the key has
+// the states in the same cache lines.
 class KeyRowTable {
  public:
-  explicit KeyRowTable(size_t width);
+  static constexpr size_t kRowsPerBlock = 4096;
+  static_assert(kRowsPerBlock % kBatchSize == 0);
+  explicit KeyRowTable(size_t width, size_t payload = 0, size_t payload_align = 8);
   size_t width() const { return width_; }
+  // Bytes from one row to the next.
+  size_t stride() const { return stride_; }
   size_t size() const { return size_; }
-  const uint8_t* Row(uint32_t id) const { return rows_.data() + size_t{id} * width_; }
+  // Rows id .. id + n are contiguous (at stride()) when they lie in one
+  // block (id and n multiples of kBatchSize, say).
+  const uint8_t* Row(uint32_t id) const {
+    if (stride_ == 0) return nullptr;
+    return blocks_[id / kRowsPerBlock].get() + (id % kRowsPerBlock) * stride_;
+  }
+  // The payload of row id (uninitialized when the row is inserted).
+  uint8_t* Payload(uint32_t id) {
+    return blocks_[id / kRowsPerBlock].get() + (id % kRowsPerBlock) * stride_ + payload_offset_;
+  }
   // ids[i] = the id of row i of `rows` (n rows of width()); rows not seen
   // before get the next ids.
   void FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids);
   size_t bytes() const;
 
  private:
+  struct BlockDelete {
+    void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(64)); }
+  };
   void Rehash(size_t capacity);
   uint64_t Hash(const uint8_t* row) const;
   size_t width_;
+  size_t payload_offset_ = 0;
+  size_t stride_ = 0;
   size_t size_ = 0;
-  std::vector<uint8_t> rows_;     // id's row at id * width_
+  std::vector<std::unique_ptr<uint8_t[], BlockDelete>> blocks_;  // id's row: see Row()
   std::vector<uint64_t> slots_;   // see FindOrInsert
   size_t mask_ = 0;
   std::vector<uint64_t> scratch_;

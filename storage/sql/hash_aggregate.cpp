@@ -1,7 +1,7 @@
 // Hash aggregation. Every thread folds its rows into its own GroupTable
-// (keys as fixed-width rows, group_keys.h; aggregate states in fixed-size
-// slots of arena blocks; open addressing on the key rows' hashes); the
-// tables are then merged into one, whose groups are the output.
+// (keys as fixed-width rows, group_keys.h, each followed by its aggregate
+// states; open addressing on the key rows' hashes); the tables are then
+// merged into one, whose groups are the output.
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -12,24 +12,20 @@
 namespace tp::storage::sql::exec {
 namespace {
 
-constexpr size_t kGroupsPerBlock = 4096;
-
 class GroupTable {
  public:
   GroupTable(std::vector<SqlType> key_types, const std::vector<BoundAggregate>* aggs,
              QueryContext* ctx)
-      : encoder_(std::move(key_types)),
-        width_(encoder_.width()),
-        table_(width_),
-        aggs_(aggs),
-        ctx_(ctx) {
+      : encoder_(std::move(key_types)), width_(encoder_.width()), aggs_(aggs), ctx_(ctx) {
+    size_t stride = 0, align = 8;
     for (const auto& a : *aggs_) {
-      const size_t align = std::max<size_t>(a.function->state_align, 1);
-      stride_ = (stride_ + align - 1) / align * align;
-      offsets_.push_back(stride_);
-      stride_ += a.function->state_size;
+      const size_t al = std::max<size_t>(a.function->state_align, 1);
+      align = std::max(align, al);
+      stride = (stride + al - 1) / al * al;
+      offsets_.push_back(stride);
+      stride += a.function->state_size;
     }
-    stride_ = (std::max<size_t>(stride_, 1) + 15) / 16 * 16;
+    table_ = std::make_unique<KeyRowTable>(width_, std::max<size_t>(stride, 1), align);
   }
   ~GroupTable() {
     for (size_t g = 0; g < groups_; ++g) {
@@ -44,24 +40,18 @@ class GroupTable {
   GroupTable& operator=(const GroupTable&) = delete;
 
   size_t groups() const { return groups_; }
-  uint8_t* State(uint32_t g) { return blocks_[g / kGroupsPerBlock].get() + (g % kGroupsPerBlock) * stride_; }
+  uint8_t* State(uint32_t g) { return table_->Payload(g); }
 
   // ids[i] = the group of key row i of `rows` (new groups are added).
   Status FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
-    table_.FindOrInsert(rows, n, ids);
-    while (groups_ < table_.size()) {
-      const uint32_t g = static_cast<uint32_t>(groups_);
-      if (g % kGroupsPerBlock == 0) {
-        blocks_.emplace_back(new (std::align_val_t(16)) uint8_t[kGroupsPerBlock * stride_]);
-      }
-      uint8_t* state = State(g);
+    table_->FindOrInsert(rows, n, ids);
+    for (; groups_ < table_->size(); ++groups_) {
+      uint8_t* state = State(static_cast<uint32_t>(groups_));
       for (size_t a = 0; a < aggs_->size(); ++a) (*aggs_)[a].function->init(state + offsets_[a]);
-      ++groups_;
     }
-    // The states, the key rows, their hash table and the strings count
-    // against the query's memory.
-    const size_t now = blocks_.size() * kGroupsPerBlock * stride_ + table_.bytes() +
-                       encoder_.intern_bytes();
+    // The key rows with their states, their hash table and the strings
+    // count against the query's memory.
+    const size_t now = table_->bytes() + encoder_.intern_bytes();
     if (now <= reserved_) return Status::OK();
     const size_t more = now - reserved_;
     reserved_ = now;
@@ -107,7 +97,7 @@ class GroupTable {
       const size_t n = std::min(kBatchSize, other.groups_ - start);
       rows_.resize(n * width_);
       for (size_t i = 0; i < n; ++i) {
-        encoder_.Translate(other.encoder_, other.table_.Row(static_cast<uint32_t>(start + i)),
+        encoder_.Translate(other.encoder_, other.table_->Row(static_cast<uint32_t>(start + i)),
                            rows_.data() + i * width_);
       }
       Status s = FindOrInsert(rows_.data(), n, ids.data());
@@ -140,7 +130,7 @@ class GroupTable {
       Chunk chunk;
       chunk.size = n;
       chunk.columns.resize(key_count + aggs_->size());
-      encoder_.Decode(table_.Row(static_cast<uint32_t>(start)), n, &keys);
+      encoder_.Decode(table_->Row(static_cast<uint32_t>(start)), n, &keys, table_->stride());
       for (size_t k = 0; k < key_count; ++k) chunk.columns[k] = std::move(keys[k]);
       states.resize(n);
       for (size_t a = 0; a < aggs_->size(); ++a) {
@@ -156,20 +146,14 @@ class GroupTable {
   }
 
  private:
-  struct AlignedDelete {
-    void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(16)); }
-  };
-
   KeyEncoder encoder_;
   const size_t width_;
-  KeyRowTable table_;  // group g is key row g
+  std::unique_ptr<KeyRowTable> table_;  // group g is key row g; its states are its payload
   const std::vector<BoundAggregate>* aggs_;
   QueryContext* ctx_;
-  std::vector<size_t> offsets_;
-  size_t stride_ = 0;
+  std::vector<size_t> offsets_;  // of each aggregate's state in the payload
   size_t groups_ = 0;
   size_t reserved_ = 0;
-  std::vector<std::unique_ptr<uint8_t[], AlignedDelete>> blocks_;
   // scratch
   std::vector<uint8_t> rows_;
   std::vector<uint32_t> ids_;

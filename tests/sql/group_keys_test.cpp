@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -84,6 +85,50 @@ TEST(GroupKeys, RowsTranslateBetweenEncodersAndDecode) {
   EXPECT_EQ(out[1].data<int64_t>()[0], 7);
   EXPECT_EQ(out[1].data<int64_t>()[1], -1);
   EXPECT_TRUE(out[1].IsNull(2));
+}
+
+// Enough keys for several row blocks and rehashes (with prefetching on):
+// every key keeps its id and its payload, rows decode at the table's stride.
+TEST(GroupKeys, ManyKeysWithPayloadsKeepTheirIdsAcrossBlocks) {
+  const size_t n = 3 * KeyRowTable::kRowsPerBlock + 77;
+  KeyEncoder enc({SqlType::Of(SqlTypeId::kInt64), SqlType::Of(SqlTypeId::kString)});
+  KeyRowTable table(enc.width(), /*payload=*/16, /*payload_align=*/16);
+  ASSERT_EQ(table.stride() % 16, 0u);
+  ASSERT_GE(table.stride(), enc.width() + 16);
+  std::vector<uint32_t> ids(kBatchSize);
+  std::vector<uint8_t> rows;
+  // Twice over the same keys, in batches: the second pass finds them all.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t start = 0; start < n; start += kBatchSize) {
+      const size_t m = std::min(kBatchSize, n - start);
+      Vector k(SqlType::Of(SqlTypeId::kInt64), m), s(SqlType::Of(SqlTypeId::kString), m);
+      for (size_t i = 0; i < m; ++i) {
+        k.data<int64_t>()[i] = static_cast<int64_t>((start + i) * 7919);
+        s.data<std::string_view>()[i] = s.AddString("k" + std::to_string((start + i) % 1000));
+      }
+      rows.resize(m * enc.width());
+      enc.Encode({&k, &s}, m, rows.data());
+      table.FindOrInsert(rows.data(), m, ids.data());
+      for (size_t i = 0; i < m; ++i) {
+        ASSERT_EQ(ids[i], start + i);
+        int64_t* payload = reinterpret_cast<int64_t*>(table.Payload(ids[i]));
+        if (pass == 0) {
+          payload[0] = static_cast<int64_t>(start + i);
+          payload[1] = -1;
+        } else {
+          ASSERT_EQ(payload[0], static_cast<int64_t>(start + i));
+        }
+      }
+    }
+  }
+  EXPECT_EQ(table.size(), n);
+  std::vector<Vector> out;
+  const uint32_t first = 2 * static_cast<uint32_t>(kBatchSize);
+  enc.Decode(table.Row(first), kBatchSize, &out, table.stride());
+  for (size_t i = 0; i < kBatchSize; ++i) {
+    ASSERT_EQ(out[0].data<int64_t>()[i], static_cast<int64_t>((first + i) * 7919));
+    ASSERT_EQ(out[1].data<std::string_view>()[i], "k" + std::to_string((first + i) % 1000));
+  }
 }
 
 }  // namespace

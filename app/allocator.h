@@ -1,0 +1,16 @@
+// Process-wide malloc settings for a query engine in a long-running process.
+#pragma once
+
+namespace tp::app {
+
+// Keeps freed heap for reuse instead of handing it back to the kernel after
+// every query. glibc returns a freed block above its mmap threshold (128 KB
+// at start) to the kernel at once, and trims a heap whose free top exceeds
+// its trim threshold; the next query then faults every page in again, which
+// on a small VM costs microseconds per 4 KB page (measured: ~15% of the CPU
+// time of a 10M-row GROUP BY, bench/results/queries.md). glibc raises both
+// thresholds by itself as blocks are freed, up to 32 MB and 64 MB; this
+// starts there. Call once, first thing in main().
+void ConfigureAllocator();
+
+}  // namespace tp::app
