@@ -143,6 +143,9 @@ int QueryDataDir(const QueryCommand& cmd, const std::string& sql_text, const std
   options.timezone = config.timezone;
   options.catalog = catalog->get();
   options.limits = QueryLimitsOf(config);
+  // The data directory is read-only here: spill to $TMPDIR (or /tmp).
+  std::error_code tmp_error;
+  options.spill_dir = std::filesystem::temp_directory_path(tmp_error);
   auto engine = sql::QueryEngine::Open(std::move(options));
   if (!engine.ok()) {
     std::cerr << "tillpipe query: " << engine.status().message() << "\n";

@@ -216,6 +216,7 @@ std::string QueryResultJson(const sql::QueryResult& result, const sql::TimeZone&
   AppendUint(&out, "tail_rows", s.tail_rows);
   AppendUint(&out, "rows_returned", s.rows_returned);
   AppendUint(&out, "peak_memory_bytes", s.peak_memory_bytes);
+  AppendUint(&out, "spilled_bytes", s.spilled_bytes);
   char elapsed[64];
   std::snprintf(elapsed, sizeof elapsed, ",\"elapsed_ms\":%.3f",
                 std::isfinite(s.elapsed_ms) ? s.elapsed_ms : 0.0);

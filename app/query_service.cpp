@@ -37,6 +37,9 @@ Result<std::unique_ptr<QueryService>> QueryService::Open(const Config& config,
   options.snapshots = snapshots;
   options.tail = service->tail_.get();
   options.limits = QueryLimitsOf(config);
+  // A GROUP BY too big for [query] memory_limit spills here (anonymous
+  // files: nothing stays behind).
+  options.spill_dir = std::filesystem::path(config.data_dir) / "tmp";
   auto engine = sql::QueryEngine::Open(std::move(options));
   if (!engine.ok()) return engine.status();
   service->engine_ = std::move(engine).value();

@@ -551,6 +551,7 @@ std::vector<Measured> RunTillpipe(const Options& o, const DataSet& ds, const std
   options.limits.memory_bytes = o.memory_limit;
   options.limits.timeout = std::chrono::minutes(10);
   options.threads = o.threads;
+  options.spill_dir = fs::temp_directory_path();  // as `tillpipe query --data-dir` does
   auto engine = sql::QueryEngine::Open(std::move(options));
   if (!engine.ok()) Die("cannot open the engine: " + engine.status().message());
   *baseline_rss = StatusBytes("VmRSS");

@@ -474,7 +474,7 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
   }
 
   QueryLimits limits = options.limits ? *options.limits : eo.limits;
-  QueryContext ctx(eval, limits, options.cancel, impl_->threads, eo.data_dir);
+  QueryContext ctx(eval, limits, options.cancel, impl_->threads, eo.data_dir, eo.spill_dir);
   if (Status s = EvaluateOneRowInputs(plan->get(), &ctx, &data); !s.ok()) {
     if (error != nullptr) *error = QueryError{s.message(), PositionIn(sql, s.message())};
     return s;
@@ -505,6 +505,7 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
   st.tail_rows = ctx.tail_rows;
   st.rows_returned = result.rows;
   st.peak_memory_bytes = ctx.peak_memory();
+  st.spilled_bytes = ctx.spilled_bytes.load();
   st.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                             started)
                       .count();

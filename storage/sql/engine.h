@@ -73,6 +73,10 @@ struct EngineOptions {
   TailSource* tail = nullptr;            // null: files only
   QueryLimits limits;                    // defaults for every query
   int threads = 0;                       // 0 = one per core
+  // Where a query over half its memory limit writes what does not fit
+  // (GROUP BY with many groups); empty: nowhere, such a query fails at the
+  // limit. Files there are anonymous and vanish with the query.
+  std::filesystem::path spill_dir;
 };
 
 struct QueryOptions {
@@ -90,6 +94,7 @@ struct QueryStats {
   uint64_t tail_rows = 0;           // of rows_scanned, from the in-memory tail
   uint64_t rows_returned = 0;
   size_t peak_memory_bytes = 0;
+  uint64_t spilled_bytes = 0;       // written to spill files
   double elapsed_ms = 0;
 };
 

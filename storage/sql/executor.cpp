@@ -16,12 +16,14 @@
 namespace tp::storage::sql {
 
 QueryContext::QueryContext(EvalContext eval, QueryLimits limits, const std::atomic<bool>* cancel,
-                           int threads, std::filesystem::path data_dir)
+                           int threads, std::filesystem::path data_dir,
+                           std::filesystem::path spill_dir)
     : eval_(eval),
       limits_(limits),
       cancel_(cancel),
       threads_(threads),
       data_dir_(std::move(data_dir)),
+      spill_dir_(std::move(spill_dir)),
       deadline_(limits.timeout.count() > 0
                     ? std::chrono::steady_clock::now() + limits.timeout
                     : std::chrono::steady_clock::time_point::max()) {}
@@ -49,9 +51,12 @@ Status QueryContext::Reserve(size_t bytes) {
   while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
   }
   if (limits_.memory_bytes > 0 && now > limits_.memory_bytes) {
+    const size_t limit = limits_.memory_bytes;
     return Status::InvalidArgument(
-        "query needs more than " + std::to_string(limits_.memory_bytes >> 20) +
-        " MB of memory, its limit ([query] memory_limit in the config); aggregate or filter "
+        "query needs more than " +
+        (limit >= (size_t{1} << 20) ? std::to_string(limit >> 20) + " MB"
+                                    : std::to_string(limit >> 10) + " KB") +
+        " of memory, its limit ([query] memory_limit in the config); aggregate or filter "
         "more, add a LIMIT, or raise the limit");
   }
   return Status::OK();
@@ -254,7 +259,20 @@ void HashFixed(const Vector& v, size_t count, uint64_t* hashes, bool first) {
   }
 }
 
+class SourceStream : public Stream {
+ public:
+  explicit SourceStream(std::shared_ptr<ChunkSource> src) : src_(std::move(src)) {}
+  Status Next(Chunk* out) override { return src_->Next(out); }
+
+ private:
+  std::shared_ptr<ChunkSource> src_;
+};
+
 }  // namespace
+
+StreamPtr ReadSource(std::shared_ptr<ChunkSource> src) {
+  return std::make_unique<SourceStream>(std::move(src));
+}
 
 StreamPtr ReadCollection(std::shared_ptr<Collection> c) {
   return std::make_unique<CollectionStream>(std::move(c));
@@ -436,7 +454,9 @@ size_t HeldBytes(const Chunk& c) {
 }
 
 Status Prepare(PlanNode* node, Shared* shared) {
-  if (shared->materialized.count(node) > 0) return Status::OK();
+  if (shared->materialized.count(node) > 0 || shared->sources.count(node) > 0) {
+    return Status::OK();
+  }
   switch (node->kind) {
     case PlanKind::kScan:
       return PrepareScan(node, shared);
@@ -446,11 +466,10 @@ Status Prepare(PlanNode* node, Shared* shared) {
     case PlanKind::kJoin:
       return PrepareJoin(node, shared);
     case PlanKind::kAggregate:
+      return RunAggregate(node, shared);
     case PlanKind::kSort:
     case PlanKind::kWindow: {
-      auto r = node->kind == PlanKind::kAggregate ? RunAggregate(node, shared)
-               : node->kind == PlanKind::kSort    ? RunSort(node, shared)
-                                                  : RunWindow(node, shared);
+      auto r = node->kind == PlanKind::kSort ? RunSort(node, shared) : RunWindow(node, shared);
       if (!r.ok()) return r.status();
       shared->materialized[node] = std::move(*r);
       return Status::OK();
@@ -470,6 +489,9 @@ Status Prepare(PlanNode* node, Shared* shared) {
 Result<StreamPtr> MakeStream(PlanNode* node, Shared* shared) {
   auto m = shared->materialized.find(node);
   if (m != shared->materialized.end()) return ReadCollection(m->second);
+  if (auto src = shared->sources.find(node); src != shared->sources.end()) {
+    return ReadSource(src->second);
+  }
   auto child = [&](size_t i) { return MakeStream(node->children[i].get(), shared); };
   switch (node->kind) {
     case PlanKind::kScan:

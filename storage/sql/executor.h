@@ -44,11 +44,21 @@ struct TableData {
 class QueryContext {
  public:
   QueryContext(EvalContext eval, QueryLimits limits, const std::atomic<bool>* cancel, int threads,
-               std::filesystem::path data_dir);
+               std::filesystem::path data_dir, std::filesystem::path spill_dir = {});
 
   const EvalContext& eval() const { return eval_; }
   int threads() const { return threads_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  // Where operators write what does not fit in memory; empty: nowhere (a
+  // query over its memory limit fails).
+  const std::filesystem::path& spill_dir() const { return spill_dir_; }
+  // True when an operator should spill rather than grow: the query may
+  // spill and holds more than half its memory limit (the other half is for
+  // reading the spilled rows back, a part at a time).
+  bool ShouldSpill() const {
+    return !spill_dir_.empty() && limits_.memory_bytes > 0 &&
+           memory_.load(std::memory_order_relaxed) > limits_.memory_bytes / 2;
+  }
 
   // OK, or why the query must stop: cancelled, past its time limit, or an
   // error another thread hit.
@@ -61,7 +71,7 @@ class QueryContext {
   void Fail(const Status& s);
 
   std::atomic<uint64_t> rows_scanned{0}, bytes_scanned{0}, files_scanned{0}, files_skipped{0},
-      row_groups_scanned{0}, row_groups_skipped{0}, tail_rows{0};
+      row_groups_scanned{0}, row_groups_skipped{0}, tail_rows{0}, spilled_bytes{0};
 
  private:
   EvalContext eval_;
@@ -69,6 +79,7 @@ class QueryContext {
   const std::atomic<bool>* cancel_;
   int threads_;
   std::filesystem::path data_dir_;
+  std::filesystem::path spill_dir_;
   std::chrono::steady_clock::time_point deadline_;
   std::atomic<size_t> memory_{0}, peak_{0};
   mutable std::mutex mu_;

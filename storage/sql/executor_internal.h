@@ -35,6 +35,15 @@ struct Collection {
   }
 };
 
+// Rows a breaker produces on demand (a spilled GROUP BY, a part at a time)
+// instead of all at once; every thread of the next pipeline calls Next.
+class ChunkSource {
+ public:
+  virtual ~ChunkSource() = default;
+  // Thread-safe; out->size == 0 at the end.
+  virtual Status Next(Chunk* out) = 0;
+};
+
 // Shared, per-query state of the operators of one plan: what breakers
 // produced and what scans share between threads.
 struct ScanShared;
@@ -43,6 +52,7 @@ struct Shared {
   QueryContext* ctx = nullptr;
   std::map<const PlanNode*, TableData>* data = nullptr;
   std::map<const PlanNode*, std::shared_ptr<Collection>> materialized;
+  std::map<const PlanNode*, std::shared_ptr<ChunkSource>> sources;
   std::map<const PlanNode*, std::shared_ptr<ScanShared>> scans;
   std::map<const PlanNode*, std::shared_ptr<JoinShared>> joins;
   std::map<const PlanNode*, std::shared_ptr<std::atomic<uint64_t>>> limits;
@@ -64,13 +74,16 @@ Result<std::shared_ptr<Collection>> Collect(PlanNode* node, Shared* shared, int 
 
 // A stream reading a collection's chunks (shared between threads).
 StreamPtr ReadCollection(std::shared_ptr<Collection> c);
+// A stream over a shared source.
+StreamPtr ReadSource(std::shared_ptr<ChunkSource> src);
 
 // scan.cpp
 Status PrepareScan(PlanNode* node, Shared* shared);
 Result<StreamPtr> MakeScanStream(PlanNode* node, Shared* shared);
 
-// hash_aggregate.cpp: the node's output rows.
-Result<std::shared_ptr<Collection>> RunAggregate(PlanNode* node, Shared* shared);
+// hash_aggregate.cpp: runs the node's input; its output rows go to
+// shared->materialized, or to shared->sources when it spilled.
+Status RunAggregate(PlanNode* node, Shared* shared);
 // hash_join.cpp
 Status PrepareJoin(PlanNode* node, Shared* shared);
 Result<StreamPtr> MakeJoinStream(PlanNode* node, Shared* shared);

@@ -60,6 +60,15 @@ uint32_t StringIntern::Intern(std::string_view s) {
   return id;
 }
 
+uint32_t StringIntern::Find(std::string_view s) const {
+  const uint64_t h = XXH3_64bits(s.data(), s.size());
+  for (size_t slot = h & mask_; slots_[slot] != 0; slot = (slot + 1) & mask_) {
+    const uint32_t id = slots_[slot] - 1;
+    if (hashes_[id] == h && views_[id] == s) return id;
+  }
+  return kNotFound;
+}
+
 void StringIntern::Grow() {
   slots_.assign(slots_.size() * 2, 0);
   mask_ = slots_.size() - 1;
@@ -77,7 +86,8 @@ KeyEncoder::KeyEncoder(std::vector<SqlType> types) : types_(std::move(types)) {
   }
 }
 
-void KeyEncoder::Encode(const std::vector<const Vector*>& keys, size_t n, uint8_t* rows) {
+void KeyEncoder::Encode(const std::vector<const Vector*>& keys, size_t n, uint8_t* rows,
+                        uint8_t* unknown) {
   const size_t w = width_;
   std::memset(rows, 0, n * w);
   for (size_t k = 0; k < types_.size(); ++k) {
@@ -121,7 +131,12 @@ void KeyEncoder::Encode(const std::vector<const Vector*>& keys, size_t n, uint8_
             if (!s[i].empty()) std::memcpy(d + 1, s[i].data(), s[i].size());
           } else {  // a marker, then the intern id
             d[0] = kInterned;
-            const uint32_t id = intern_.Intern(s[i]);
+            uint32_t id;
+            if (unknown == nullptr) {
+              id = intern_.Intern(s[i]);
+            } else if ((id = intern_.Find(s[i])) == StringIntern::kNotFound) {
+              unknown[i] = 1;
+            }
             std::memcpy(d + 1, &id, 4);
           }
         }
@@ -225,6 +240,13 @@ uint64_t KeyRowTable::Hash(const uint8_t* row) const {
 // A slot holds id + 1 in its low 32 bits (0 = empty) and the row hash's
 // high 32 bits above, so most probes that miss never touch the rows.
 void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
+  Probe<true>(rows, n, ids);
+}
+
+void KeyRowTable::Find(const uint8_t* rows, size_t n, uint32_t* ids) { Probe<false>(rows, n, ids); }
+
+template <bool kInsert>
+void KeyRowTable::Probe(const uint8_t* rows, size_t n, uint32_t* ids) {
   constexpr uint64_t kHigh = 0xFFFFFFFF00000000ULL;
   const size_t w = width_;
   scratch_.resize(n);
@@ -248,6 +270,10 @@ void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
     while (true) {
       const uint64_t e = slots_[slot];
       if (e == 0) {
+        if (!kInsert) {
+          ids[i] = kMissing;
+          break;
+        }
         const uint32_t id = static_cast<uint32_t>(size_);
         if (stride_ > 0) {
           if (id % kRowsPerBlock == 0) {

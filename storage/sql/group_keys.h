@@ -31,6 +31,9 @@ class StringIntern {
  public:
   StringIntern();
   uint32_t Intern(std::string_view s);
+  // The id of `s`, or kNotFound.
+  static constexpr uint32_t kNotFound = UINT32_MAX;
+  uint32_t Find(std::string_view s) const;
   std::string_view Get(uint32_t id) const { return views_[id]; }
   size_t size() const { return views_.size(); }
   // Bytes held (strings and tables), for memory accounting.
@@ -53,7 +56,11 @@ class KeyEncoder {
   const std::vector<SqlType>& types() const { return types_; }
 
   // Writes the rows of `keys` (n rows each, types()) to rows[0 .. n*width).
-  void Encode(const std::vector<const Vector*>& keys, size_t n, uint8_t* rows);
+  // With `unknown` (n bytes, zeroed by the caller), long strings not seen
+  // before are not added: their rows get unknown[i] = 1 (no table built by
+  // this encoder holds them) and unspecified bytes.
+  void Encode(const std::vector<const Vector*>& keys, size_t n, uint8_t* rows,
+              uint8_t* unknown = nullptr);
   // Rewrites a row encoded by `other` (same types) with this encoder's
   // string ids.
   void Translate(const KeyEncoder& other, const uint8_t* row, uint8_t* out);
@@ -78,7 +85,7 @@ class KeyEncoder {
 // the states in the same cache lines.
 class KeyRowTable {
  public:
-  static constexpr size_t kRowsPerBlock = 4096;
+  static constexpr size_t kRowsPerBlock = kBatchSize;
   static_assert(kRowsPerBlock % kBatchSize == 0);
   explicit KeyRowTable(size_t width, size_t payload = 0, size_t payload_align = 8);
   size_t width() const { return width_; }
@@ -98,12 +105,17 @@ class KeyRowTable {
   // ids[i] = the id of row i of `rows` (n rows of width()); rows not seen
   // before get the next ids.
   void FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids);
+  // ids[i] = the id of row i, or kMissing; adds nothing.
+  static constexpr uint32_t kMissing = UINT32_MAX;
+  void Find(const uint8_t* rows, size_t n, uint32_t* ids);
   size_t bytes() const;
 
  private:
   struct BlockDelete {
     void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(64)); }
   };
+  template <bool kInsert>
+  void Probe(const uint8_t* rows, size_t n, uint32_t* ids);
   void Rehash(size_t capacity);
   uint64_t Hash(const uint8_t* row) const;
   size_t width_;

@@ -2,12 +2,25 @@
 // (keys as fixed-width rows, group_keys.h, each followed by its aggregate
 // states; open addressing on the key rows' hashes); the tables are then
 // merged into one, whose groups are the output.
+//
+// Spilling (a GROUP BY with more groups than half the query's memory
+// holds; needs a spill directory): once the query holds more than half its
+// limit, the threads stop adding groups. A row whose group a thread already
+// holds still updates it in place; the others are written, as evaluated
+// keys and arguments, to one of kParts spill files by the hash of their
+// keys. The output is then produced a part at a time: part p's groups from
+// every thread's table (merged) plus part p's spilled rows (folded into a
+// fresh table), so a part needs about 1/kParts of the groups' memory. Each
+// key is in exactly one part, so no group is output twice.
 #include <algorithm>
 #include <cstring>
 #include <utility>
 
+#include <mutex>
+
 #include "storage/sql/executor_internal.h"
 #include "storage/sql/group_keys.h"
+#include "storage/sql/spill.h"
 
 namespace tp::storage::sql::exec {
 namespace {
@@ -58,52 +71,147 @@ class GroupTable {
     return ctx_->Reserve(more);
   }
 
-  // Folds a chunk's rows in.
-  Status Update(const std::vector<BoundExprPtr>& group_exprs, const Chunk& in) {
-    const size_t n = in.size;
+  // A chunk's keys and each aggregate's arguments (in aggregate order), as
+  // evaluated from a chunk or read back from a spill file.
+  struct Inputs {
+    std::vector<const Vector*> keys, args;
+    size_t n = 0;
+  };
+
+  // Evaluates the group keys and arguments over `in` (into this table's
+  // scratch vectors, valid until the next call).
+  Status Evaluate(const std::vector<BoundExprPtr>& group_exprs, const Chunk& in, Inputs* out) {
+    out->n = in.size;
+    out->keys.clear();
+    out->args.clear();
     key_vectors_.resize(group_exprs.size());
-    std::vector<const Vector*> keys;
     for (size_t k = 0; k < group_exprs.size(); ++k) {
-      Status s = Evaluate(ctx_->eval(), *group_exprs[k], in, &key_vectors_[k]);
+      Status s = sql::Evaluate(ctx_->eval(), *group_exprs[k], in, &key_vectors_[k]);
       if (!s.ok()) return s;
-      keys.push_back(&key_vectors_[k]);
+      out->keys.push_back(&key_vectors_[k]);
     }
-    rows_.resize(n * width_);
-    encoder_.Encode(keys, n, rows_.data());
-    ids_.resize(n);
-    Status s = FindOrInsert(rows_.data(), n, ids_.data());
+    size_t total = 0;
+    for (const auto& agg : *aggs_) total += agg.args.size();
+    arg_vectors_.resize(total);
+    size_t i = 0;
+    for (const auto& agg : *aggs_) {
+      for (const auto& arg : agg.args) {
+        Status s = sql::Evaluate(ctx_->eval(), *arg, in, &arg_vectors_[i]);
+        if (!s.ok()) return s;
+        out->args.push_back(&arg_vectors_[i++]);
+      }
+    }
+    return Status::OK();
+  }
+
+  // Inputs over the columns of a spilled chunk (keys, then arguments).
+  static Inputs InputsOf(const Chunk& c, size_t keys) {
+    Inputs in;
+    in.n = c.size;
+    for (size_t k = 0; k < c.columns.size(); ++k) {
+      (k < keys ? in.keys : in.args).push_back(&c.columns[k]);
+    }
+    return in;
+  }
+
+  // Folds the rows in, adding groups.
+  Status Fold(const Inputs& in) {
+    rows_.resize(in.n * width_);
+    encoder_.Encode(in.keys, in.n, rows_.data());
+    ids_.resize(in.n);
+    Status s = FindOrInsert(rows_.data(), in.n, ids_.data());
     if (!s.ok()) return s;
+    return UpdateStates(in, nullptr, in.n);
+  }
+
+  // Folds in the rows whose group this table holds; the others' row
+  // numbers go to *missing.
+  Status FoldExisting(const Inputs& in, std::vector<uint32_t>* missing) {
+    const size_t n = in.n;
+    rows_.resize(n * width_);
+    unknown_.assign(n, 0);
+    encoder_.Encode(in.keys, n, rows_.data(), unknown_.data());
+    ids_.resize(n);
+    table_->Find(rows_.data(), n, ids_.data());
+    found_.clear();
+    missing->clear();
+    for (size_t i = 0; i < n; ++i) {
+      if (ids_[i] == KeyRowTable::kMissing || unknown_[i] != 0) {
+        missing->push_back(static_cast<uint32_t>(i));
+      } else {
+        found_.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    if (found_.empty()) return Status::OK();
+    if (found_.size() == n) return UpdateStates(in, nullptr, n);
+    return UpdateStates(in, found_.data(), found_.size());
+  }
+
+  // Updates the states of ids_[r] with row r of `in`, for the rows r of
+  // `sel` (all n rows when null).
+  Status UpdateStates(const Inputs& in, const uint32_t* sel, size_t n) {
     states_.resize(n);
+    std::vector<const Vector*> args;
+    size_t next_arg = 0;
     for (size_t a = 0; a < aggs_->size(); ++a) {
       const BoundAggregate& agg = (*aggs_)[a];
-      arg_vectors_.resize(std::max(arg_vectors_.size(), agg.args.size()));
-      std::vector<const Vector*> args;
+      args.clear();
       for (size_t k = 0; k < agg.args.size(); ++k) {
-        s = Evaluate(ctx_->eval(), *agg.args[k], in, &arg_vectors_[k]);
-        if (!s.ok()) return s;
-        args.push_back(&arg_vectors_[k]);
+        const Vector* v = in.args[next_arg++];
+        if (sel != nullptr) {
+          selected_.resize(std::max(selected_.size(), k + 1));
+          selected_[k].Gather(*v, sel, n);
+          v = &selected_[k];
+        }
+        args.push_back(v);
       }
-      for (size_t i = 0; i < n; ++i) states_[i] = State(ids_[i]) + offsets_[a];
-      s = agg.function->update(states_.data(), args.data(), n);
+      for (size_t i = 0; i < n; ++i) {
+        states_[i] = State(ids_[sel != nullptr ? sel[i] : i]) + offsets_[a];
+      }
+      Status s = agg.function->update(states_.data(), args.data(), n);
       if (!s.ok()) return s;
     }
     return Status::OK();
   }
 
+  // For each group, the spill part its keys hash to (as HashRows hashes
+  // the keys of spilled rows).
+  std::vector<uint8_t> PartsOfGroups(int part_shift) {
+    std::vector<uint8_t> parts(groups_);
+    std::vector<Vector> keys;
+    std::vector<const Vector*> ptrs;
+    std::vector<uint64_t> hashes(kBatchSize);
+    for (size_t start = 0; start < groups_; start += kBatchSize) {
+      const size_t n = std::min(kBatchSize, groups_ - start);
+      encoder_.Decode(table_->Row(static_cast<uint32_t>(start)), n, &keys, table_->stride());
+      ptrs.clear();
+      for (const Vector& k : keys) ptrs.push_back(&k);
+      HashRows(ptrs, n, hashes.data());
+      for (size_t i = 0; i < n; ++i) parts[start + i] = static_cast<uint8_t>(hashes[i] >> part_shift);
+    }
+    return parts;
+  }
+
   // Moves every group of `other` into this table.
-  Status Merge(GroupTable& other) {
+  Status Merge(GroupTable& other) { return MergeGroups(other, nullptr, other.groups_); }
+
+  // Moves groups groups[0..count) of `other` (all its groups when null)
+  // into this table.
+  Status MergeGroups(GroupTable& other, const uint32_t* groups, size_t count) {
     std::vector<uint32_t> ids(kBatchSize);
-    for (size_t start = 0; start < other.groups_; start += kBatchSize) {
-      const size_t n = std::min(kBatchSize, other.groups_ - start);
+    for (size_t start = 0; start < count; start += kBatchSize) {
+      const size_t n = std::min(kBatchSize, count - start);
+      auto group = [&](size_t i) {
+        return groups != nullptr ? groups[start + i] : static_cast<uint32_t>(start + i);
+      };
       rows_.resize(n * width_);
       for (size_t i = 0; i < n; ++i) {
-        encoder_.Translate(other.encoder_, other.table_->Row(static_cast<uint32_t>(start + i)),
-                           rows_.data() + i * width_);
+        encoder_.Translate(other.encoder_, other.table_->Row(group(i)), rows_.data() + i * width_);
       }
       Status s = FindOrInsert(rows_.data(), n, ids.data());
       if (!s.ok()) return s;
       for (size_t i = 0; i < n; ++i) {
-        uint8_t* src = other.State(static_cast<uint32_t>(start + i));
+        uint8_t* src = other.State(group(i));
         uint8_t* dst = State(ids[i]);
         for (size_t a = 0; a < aggs_->size(); ++a) {
           s = (*aggs_)[a].function->combine(src + offsets_[a], dst + offsets_[a]);
@@ -156,25 +264,194 @@ class GroupTable {
   size_t reserved_ = 0;
   // scratch
   std::vector<uint8_t> rows_;
-  std::vector<uint32_t> ids_;
+  std::vector<uint32_t> ids_, found_;
+  std::vector<uint8_t> unknown_;
   std::vector<uint8_t*> states_;
-  std::vector<Vector> key_vectors_, arg_vectors_;
+  std::vector<Vector> key_vectors_, arg_vectors_, selected_;
 };
 
 }  // namespace
 
-Result<std::shared_ptr<Collection>> RunAggregate(PlanNode* node, Shared* shared) {
-  const int threads = shared->ctx->threads();
+namespace {
+
+constexpr int kPartBits = 6;
+constexpr size_t kParts = size_t{1} << kPartBits;
+constexpr int kPartShift = 64 - kPartBits;
+
+// One thread's spill files, one per part.
+struct SpillParts {
+  std::vector<std::unique_ptr<SpillFile>> files;
+  std::vector<uint32_t> missing, sel;
+  std::vector<uint64_t> hashes;
+  std::vector<std::vector<uint32_t>> rows_of;  // per part
+  Chunk out;
+};
+
+// Writes rows `parts->missing` of `in` to the part files by key hash.
+Status SpillRows(const GroupTable::Inputs& in, SpillParts* parts, QueryContext* ctx) {
+  const auto& missing = parts->missing;
+  const size_t m = missing.size();
+  if (m == 0) return Status::OK();
+  if (parts->files.empty()) {
+    for (size_t p = 0; p < kParts; ++p) {
+      auto f = SpillFile::Create(ctx->spill_dir());
+      if (!f.ok()) return f.status();
+      parts->files.push_back(std::move(*f));
+    }
+    parts->rows_of.resize(kParts);
+  }
+  // Hash the keys of all rows (cheaper than gathering the missing first).
+  parts->hashes.resize(in.n);
+  HashRows(in.keys, in.n, parts->hashes.data());
+  for (auto& r : parts->rows_of) r.clear();
+  for (uint32_t row : missing) parts->rows_of[parts->hashes[row] >> kPartShift].push_back(row);
+  Chunk& out = parts->out;
+  out.columns.resize(in.keys.size() + in.args.size());
+  for (size_t p = 0; p < kParts; ++p) {
+    const auto& rows = parts->rows_of[p];
+    if (rows.empty()) continue;
+    for (size_t k = 0; k < out.columns.size(); ++k) {
+      const Vector* v = k < in.keys.size() ? in.keys[k] : in.args[k - in.keys.size()];
+      out.columns[k].Gather(*v, rows.data(), rows.size());
+    }
+    out.size = rows.size();
+    const uint64_t before = parts->files[p]->bytes_written();
+    Status s = parts->files[p]->Append(out);
+    if (!s.ok()) return s;
+    ctx->spilled_bytes += parts->files[p]->bytes_written() - before;
+  }
+  return Status::OK();
+}
+
+// The output of a GROUP BY that spilled, produced a part at a time.
+class SpilledAggregate : public ChunkSource {
+ public:
+  SpilledAggregate(PlanNode* node, QueryContext* ctx,
+                   std::vector<std::unique_ptr<GroupTable>> tables,
+                   std::vector<SpillParts> spills)
+      : node_(node), ctx_(ctx), tables_(std::move(tables)), spills_(std::move(spills)) {
+    for (const auto& g : node->groups) key_types_.push_back(g->type);
+    spill_types_ = key_types_;
+    for (const auto& agg : node->aggregates) {
+      for (const auto& arg : agg.args) spill_types_.push_back(arg->type);
+    }
+  }
+  ~SpilledAggregate() override { ctx_->Release(pending_bytes_); }
+
+  Status Prepare() {
+    for (auto& t : tables_) parts_of_.push_back(t->PartsOfGroups(kPartShift));
+    for (auto& sp : spills_) {
+      for (auto& f : sp.files) {
+        Status s = f->Finish();
+        if (!s.ok()) return s;
+      }
+    }
+    return Status::OK();
+  }
+
+  Status Next(Chunk* out) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (ready_ >= pending_.size()) {
+      if (part_ == kParts) {
+        out->size = 0;
+        out->columns.clear();
+        return Status::OK();
+      }
+      Status s = BuildPart(part_++);
+      if (!s.ok()) return s;
+    }
+    *out = std::move(pending_[ready_++]);
+    return Status::OK();
+  }
+
+ private:
+  // Part p's groups: from every thread's table, then from its spilled rows.
+  Status BuildPart(size_t p) {
+    pending_.clear();
+    ready_ = 0;
+    ctx_->Release(pending_bytes_);
+    pending_bytes_ = 0;
+    GroupTable table(key_types_, &node_->aggregates, ctx_);
+    std::vector<uint32_t> groups;
+    for (size_t t = 0; t < tables_.size(); ++t) {
+      groups.clear();
+      const auto& parts = parts_of_[t];
+      for (size_t g = 0; g < parts.size(); ++g) {
+        if (parts[g] == p) groups.push_back(static_cast<uint32_t>(g));
+      }
+      Status s = table.MergeGroups(*tables_[t], groups.data(), groups.size());
+      if (!s.ok()) return s;
+    }
+    Chunk chunk;
+    for (auto& sp : spills_) {
+      if (sp.files.empty()) continue;
+      while (true) {
+        Status s = ctx_->Check();
+        if (s.ok()) s = sp.files[p]->Read(spill_types_, &chunk);
+        if (!s.ok()) return s;
+        if (chunk.size == 0) break;
+        s = table.Fold(GroupTable::InputsOf(chunk, key_types_.size()));
+        if (!s.ok()) return s;
+      }
+      sp.files[p].reset();  // its disk space goes now
+    }
+    Collection c;
+    Status s = table.Output(&c);
+    if (!s.ok()) return s;
+    pending_ = std::move(c.chunks);
+    for (const Chunk& ch : pending_) pending_bytes_ += ChunkBytes(ch);
+    return ctx_->Reserve(pending_bytes_);
+  }
+
+  PlanNode* node_;
+  QueryContext* ctx_;
+  std::vector<SqlType> key_types_, spill_types_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<GroupTable>> tables_;  // what each thread held
+  std::vector<std::vector<uint8_t>> parts_of_;       // per table, per group
+  std::vector<SpillParts> spills_;                   // per thread
+  size_t part_ = 0;
+  std::vector<Chunk> pending_;  // the current part's output
+  size_t ready_ = 0;
+  size_t pending_bytes_ = 0;
+};
+
+}  // namespace
+
+Status RunAggregate(PlanNode* node, Shared* shared) {
+  QueryContext* ctx = shared->ctx;
+  const int threads = ctx->threads();
   std::vector<SqlType> key_types;
   for (const auto& g : node->groups) key_types.push_back(g->type);
   std::vector<std::unique_ptr<GroupTable>> tables;
   for (int t = 0; t < threads; ++t) {
-    tables.push_back(std::make_unique<GroupTable>(key_types, &node->aggregates, shared->ctx));
+    tables.push_back(std::make_unique<GroupTable>(key_types, &node->aggregates, ctx));
   }
+  std::vector<SpillParts> spills(static_cast<size_t>(threads));
+  std::atomic<bool> spilling{false};
+  const bool may_spill = !node->groups.empty();
   Status s = RunParallel(node->children[0].get(), shared, threads, [&](int t, Chunk& chunk) {
-    return tables[static_cast<size_t>(t)]->Update(node->groups, chunk);
+    GroupTable& table = *tables[static_cast<size_t>(t)];
+    GroupTable::Inputs in;
+    Status st = table.Evaluate(node->groups, chunk, &in);
+    if (!st.ok()) return st;
+    if (may_spill && !spilling.load(std::memory_order_relaxed) && ctx->ShouldSpill()) {
+      spilling.store(true);
+    }
+    if (!spilling.load(std::memory_order_relaxed)) return table.Fold(in);
+    SpillParts& parts = spills[static_cast<size_t>(t)];
+    st = table.FoldExisting(in, &parts.missing);
+    if (!st.ok()) return st;
+    return SpillRows(in, &parts, ctx);
   });
   if (!s.ok()) return s;
+  if (spilling.load()) {
+    auto source = std::make_shared<SpilledAggregate>(node, ctx, std::move(tables), std::move(spills));
+    s = source->Prepare();
+    if (!s.ok()) return s;
+    shared->sources[node] = std::move(source);
+    return Status::OK();
+  }
   for (size_t t = 1; t < tables.size(); ++t) {
     s = tables[0]->Merge(*tables[t]);
     if (!s.ok()) return s;
@@ -186,7 +463,8 @@ Result<std::shared_ptr<Collection>> RunAggregate(PlanNode* node, Shared* shared)
   out->types = node->types;
   s = tables[0]->Output(out.get());
   if (!s.ok()) return s;
-  return out;
+  shared->materialized[node] = std::move(out);
+  return Status::OK();
 }
 
 }  // namespace tp::storage::sql::exec

@@ -204,10 +204,11 @@ TEST(QueryCliHttp, JsonCsvAndErrorAnswers) {
   EXPECT_NE(r->body.find("16.50"), std::string::npos) << r->body;
   for (const char* key : {"rows_scanned", "bytes_scanned", "files_scanned", "files_skipped",
                           "row_groups_scanned", "row_groups_skipped", "tail_rows", "rows_returned",
-                          "peak_memory_bytes", "elapsed_ms"}) {
+                          "peak_memory_bytes", "spilled_bytes", "elapsed_ms"}) {
     EXPECT_TRUE(j["stats"].contains(key)) << key << ": " << r->body;
   }
   EXPECT_EQ(j["stats"]["rows_returned"], 1);
+  EXPECT_EQ(j["stats"]["spilled_bytes"], 0);
 
   r = PostQuery(server, kSql, {{"Accept", "text/csv"}});
   ASSERT_TRUE(r.ok());

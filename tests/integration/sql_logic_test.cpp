@@ -90,6 +90,7 @@ struct Case {
   double tolerance = 1e-9;  // relative, for DOUBLE values
   bool tolerance_set = false;  // tolerance=X: numbers of every type compare within X
   std::optional<uint64_t> max_files;  // max_files=N: our engine reads at most N files
+  std::optional<uint64_t> spill;      // spill=N: memory limit N bytes; our engine must spill
   // error expectations
   std::string error_text;
   std::optional<size_t> error_position;  // 1-based character
@@ -161,6 +162,8 @@ TestFile ReadTestFile(const fs::path& path) {
           c.tolerance_set = true;
         } else if (flag.rfind("max_files=", 0) == 0) {
           c.max_files = std::strtoull(flag.c_str() + 10, nullptr, 10);
+        } else if (flag.rfind("spill=", 0) == 0) {
+          c.spill = std::strtoull(flag.c_str() + 6, nullptr, 10);
         } else {
           file.problems.push_back(c.where + ": unknown query flag \"" + flag + "\"");
         }
@@ -351,6 +354,7 @@ Fixture* GetFixture() {
     options.timezone = kTimeZone;
     options.catalog = f->catalog.get();
     options.threads = 2;
+    options.spill_dir = f->tmp.path() / "spill";
     auto engine = sql::QueryEngine::Open(std::move(options));
     if (!engine.ok()) {
       f->error = "cannot open the engine: " + engine.status().ToString();
@@ -374,6 +378,7 @@ struct Answer {
   std::vector<Row> rows;
   std::optional<std::string> error;
   uint64_t files_scanned = 0;
+  uint64_t spilled_bytes = 0;
 };
 
 Cell Canonical(const sql::Value& v) { return tp::testing::CanonicalValue(v); }
@@ -381,7 +386,13 @@ Cell Canonical(const sql::Value& v) { return tp::testing::CanonicalValue(v); }
 Answer OurAnswer(sql::QueryEngine& engine, const Case& c) {
   Answer a;
   sql::QueryError err;
-  auto r = engine.Query(c.sql, {}, &err);
+  sql::QueryOptions options;
+  if (c.spill) {
+    sql::QueryLimits limits;
+    limits.memory_bytes = *c.spill;
+    options.limits = limits;
+  }
+  auto r = engine.Query(c.sql, options, &err);
   if (!r.ok()) {
     std::string msg = err.message.empty() ? r.status().ToString() : err.message;
     if (err.position) {
@@ -391,6 +402,7 @@ Answer OurAnswer(sql::QueryEngine& engine, const Case& c) {
     return a;
   }
   a.files_scanned = r->stats.files_scanned;
+  a.spilled_bytes = r->stats.spilled_bytes;
   for (const auto& col : r->columns) {
     a.names.push_back(col.name);
     a.types.push_back(col.type.ToString());
@@ -820,6 +832,9 @@ TEST_P(SqlLogicTest, File) {
           if (problem.empty() && c.max_files && ours.files_scanned > *c.max_files) {
             problem = "read " + std::to_string(ours.files_scanned) + " files; max_files=" +
                       std::to_string(*c.max_files) + " (partition pruning did not happen)";
+          }
+          if (problem.empty() && c.spill && ours.spilled_bytes == 0) {
+            problem = "did not spill with spill=" + std::to_string(*c.spill);
           }
         }
         if (verbose) {

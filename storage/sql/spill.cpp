@@ -1,0 +1,141 @@
+#include "storage/sql/spill.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace tp::storage::sql {
+namespace {
+
+constexpr size_t kWriteBuffer = 64 << 10;
+
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+Status Errno(const std::string& what, const std::filesystem::path& dir) {
+  return Status::IOError(what + " a spill file in " + dir.string() + ": " + std::strerror(errno) +
+                         " (the query needed more memory than [query] memory_limit and spills "
+                         "to disk there; free space or raise the limit)");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SpillFile>> SpillFile::Create(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    // No O_TMPFILE on this file system: a named file, unlinked at once.
+    std::string name = (dir / "spill-XXXXXX").string();
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd >= 0) ::unlink(name.c_str());
+  }
+  if (fd < 0) return Errno("cannot create", dir);
+  return std::unique_ptr<SpillFile>(new SpillFile(fd, dir));
+}
+
+SpillFile::~SpillFile() { ::close(fd_); }
+
+Status SpillFile::Append(const Chunk& c) {
+  if (c.size == 0) return Status::OK();
+  const size_t header = buffer_.size();
+  Put<uint32_t>(&buffer_, static_cast<uint32_t>(c.size));
+  Put<uint32_t>(&buffer_, 0);  // payload bytes, set below
+  const size_t start = buffer_.size();
+  for (const Vector& v : c.columns) {
+    const uint8_t* valid = v.validity();
+    buffer_.push_back(valid != nullptr ? 1 : 0);
+    if (valid != nullptr) buffer_.append(reinterpret_cast<const char*>(valid), c.size);
+    if (v.type().id == SqlTypeId::kString) {
+      const auto* s = v.data<std::string_view>();
+      for (size_t i = 0; i < c.size; ++i) Put<uint32_t>(&buffer_, static_cast<uint32_t>(s[i].size()));
+      for (size_t i = 0; i < c.size; ++i) buffer_.append(s[i]);
+    } else {
+      buffer_.append(reinterpret_cast<const char*>(v.data<uint8_t>()),
+                     c.size * PhysicalWidth(v.type().id));
+    }
+  }
+  const uint32_t payload = static_cast<uint32_t>(buffer_.size() - start);
+  std::memcpy(buffer_.data() + header + 4, &payload, 4);
+  return buffer_.size() >= kWriteBuffer ? Flush() : Status::OK();
+}
+
+Status SpillFile::Flush() {
+  size_t done = 0;
+  while (done < buffer_.size()) {
+    const ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
+                               static_cast<off_t>(written_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Errno("cannot write", dir_);
+    done += static_cast<size_t>(n);
+  }
+  written_ += buffer_.size();
+  buffer_.clear();
+  return Status::OK();
+}
+
+Status SpillFile::Finish() {
+  Status s = Flush();
+  std::string().swap(buffer_);
+  read_pos_ = 0;
+  return s;
+}
+
+Status SpillFile::Read(const std::vector<SqlType>& types, Chunk* out) {
+  out->columns.resize(types.size());
+  out->size = 0;
+  if (read_pos_ >= written_) return Status::OK();
+  auto read = [&](size_t bytes) -> Status {
+    read_buffer_.resize(bytes);
+    size_t done = 0;
+    while (done < bytes) {
+      const ssize_t n = ::pread(fd_, read_buffer_.data() + done, bytes - done,
+                                static_cast<off_t>(read_pos_ + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return Errno("cannot read", dir_);
+      done += static_cast<size_t>(n);
+    }
+    read_pos_ += bytes;
+    return Status::OK();
+  };
+  Status s = read(8);
+  if (!s.ok()) return s;
+  uint32_t rows, payload;
+  std::memcpy(&rows, read_buffer_.data(), 4);
+  std::memcpy(&payload, read_buffer_.data() + 4, 4);
+  s = read(payload);
+  if (!s.ok()) return s;
+  const char* p = read_buffer_.data();
+  for (size_t k = 0; k < types.size(); ++k) {
+    Vector& v = out->columns[k];
+    v.Reset(types[k], rows);
+    if (*p++ != 0) {
+      std::memcpy(v.MutableValidity(), p, rows);
+      p += rows;
+    }
+    if (types[k].id == SqlTypeId::kString) {
+      const char* lengths = p;
+      p += size_t{rows} * 4;
+      auto* d = v.data<std::string_view>();
+      for (size_t i = 0; i < rows; ++i) {
+        uint32_t len;
+        std::memcpy(&len, lengths + i * 4, 4);
+        d[i] = v.AddString(std::string_view(p, len));
+        p += len;
+      }
+    } else {
+      const size_t bytes = rows * PhysicalWidth(types[k].id);
+      std::memcpy(v.data<uint8_t>(), p, bytes);
+      p += bytes;
+    }
+  }
+  out->size = rows;
+  return Status::OK();
+}
+
+}  // namespace tp::storage::sql
