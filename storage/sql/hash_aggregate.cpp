@@ -176,7 +176,7 @@ class GroupTable {
 
   // For each group, the spill part its keys hash to (as HashRows hashes
   // the keys of spilled rows).
-  std::vector<uint8_t> PartsOfGroups(int part_shift) {
+  std::vector<uint8_t> PartsOfGroups() {
     std::vector<uint8_t> parts(groups_);
     std::vector<Vector> keys;
     std::vector<const Vector*> ptrs;
@@ -187,7 +187,7 @@ class GroupTable {
       ptrs.clear();
       for (const Vector& k : keys) ptrs.push_back(&k);
       HashRows(ptrs, n, hashes.data());
-      for (size_t i = 0; i < n; ++i) parts[start + i] = static_cast<uint8_t>(hashes[i] >> part_shift);
+      for (size_t i = 0; i < n; ++i) parts[start + i] = static_cast<uint8_t>(SpillPartitions::PartOf(hashes[i]));
     }
     return parts;
   }
@@ -274,53 +274,29 @@ class GroupTable {
 
 namespace {
 
-constexpr int kPartBits = 6;
-constexpr size_t kParts = size_t{1} << kPartBits;
-constexpr int kPartShift = 64 - kPartBits;
+constexpr size_t kParts = SpillPartitions::kParts;
 
 // One thread's spill files, one per part.
 struct SpillParts {
-  std::vector<std::unique_ptr<SpillFile>> files;
-  std::vector<uint32_t> missing, sel;
+  std::unique_ptr<SpillPartitions> files;  // null until the thread spills
+  std::vector<uint32_t> missing;
   std::vector<uint64_t> hashes;
-  std::vector<std::vector<uint32_t>> rows_of;  // per part
-  Chunk out;
+  std::vector<const Vector*> cols;
 };
 
 // Writes rows `parts->missing` of `in` to the part files by key hash.
 Status SpillRows(const GroupTable::Inputs& in, SpillParts* parts, QueryContext* ctx) {
-  const auto& missing = parts->missing;
-  const size_t m = missing.size();
-  if (m == 0) return Status::OK();
-  if (parts->files.empty()) {
-    for (size_t p = 0; p < kParts; ++p) {
-      auto f = SpillFile::Create(ctx->spill_dir());
-      if (!f.ok()) return f.status();
-      parts->files.push_back(std::move(*f));
-    }
-    parts->rows_of.resize(kParts);
+  if (parts->missing.empty()) return Status::OK();
+  if (!parts->files) {
+    parts->files = std::make_unique<SpillPartitions>(ctx->spill_dir(), &ctx->spilled_bytes);
   }
   // Hash the keys of all rows (cheaper than gathering the missing first).
   parts->hashes.resize(in.n);
   HashRows(in.keys, in.n, parts->hashes.data());
-  for (auto& r : parts->rows_of) r.clear();
-  for (uint32_t row : missing) parts->rows_of[parts->hashes[row] >> kPartShift].push_back(row);
-  Chunk& out = parts->out;
-  out.columns.resize(in.keys.size() + in.args.size());
-  for (size_t p = 0; p < kParts; ++p) {
-    const auto& rows = parts->rows_of[p];
-    if (rows.empty()) continue;
-    for (size_t k = 0; k < out.columns.size(); ++k) {
-      const Vector* v = k < in.keys.size() ? in.keys[k] : in.args[k - in.keys.size()];
-      out.columns[k].Gather(*v, rows.data(), rows.size());
-    }
-    out.size = rows.size();
-    const uint64_t before = parts->files[p]->bytes_written();
-    Status s = parts->files[p]->Append(out);
-    if (!s.ok()) return s;
-    ctx->spilled_bytes += parts->files[p]->bytes_written() - before;
-  }
-  return Status::OK();
+  parts->cols = in.keys;
+  parts->cols.insert(parts->cols.end(), in.args.begin(), in.args.end());
+  return parts->files->Write(parts->cols, in.n, parts->hashes.data(), parts->missing.data(),
+                             parts->missing.size());
 }
 
 // The output of a GROUP BY that spilled, produced a part at a time.
@@ -339,12 +315,11 @@ class SpilledAggregate : public ChunkSource {
   ~SpilledAggregate() override { ctx_->Release(pending_bytes_); }
 
   Status Prepare() {
-    for (auto& t : tables_) parts_of_.push_back(t->PartsOfGroups(kPartShift));
+    for (auto& t : tables_) parts_of_.push_back(t->PartsOfGroups());
     for (auto& sp : spills_) {
-      for (auto& f : sp.files) {
-        Status s = f->Finish();
-        if (!s.ok()) return s;
-      }
+      if (!sp.files) continue;
+      Status s = sp.files->Finish();
+      if (!s.ok()) return s;
     }
     return Status::OK();
   }
@@ -384,16 +359,17 @@ class SpilledAggregate : public ChunkSource {
     }
     Chunk chunk;
     for (auto& sp : spills_) {
-      if (sp.files.empty()) continue;
+      SpillFile* file = sp.files ? sp.files->part(p) : nullptr;
+      if (file == nullptr) continue;
       while (true) {
         Status s = ctx_->Check();
-        if (s.ok()) s = sp.files[p]->Read(spill_types_, &chunk);
+        if (s.ok()) s = file->Read(spill_types_, &chunk);
         if (!s.ok()) return s;
         if (chunk.size == 0) break;
         s = table.Fold(GroupTable::InputsOf(chunk, key_types_.size()));
         if (!s.ok()) return s;
       }
-      sp.files[p].reset();  // its disk space goes now
+      sp.files->Drop(p);  // its disk space goes now
     }
     Collection c;
     Status s = table.Output(&c);

@@ -138,4 +138,43 @@ Status SpillFile::Read(const std::vector<SqlType>& types, Chunk* out) {
   return Status::OK();
 }
 
+Status SpillPartitions::Write(const std::vector<const Vector*>& cols, size_t n,
+                              const uint64_t* hashes, const uint32_t* rows, size_t count) {
+  if (rows == nullptr) count = n;
+  if (count == 0) return Status::OK();
+  if (files_.empty()) {
+    for (size_t p = 0; p < kParts; ++p) {
+      auto f = SpillFile::Create(dir_);
+      if (!f.ok()) return f.status();
+      files_.push_back(std::move(*f));
+    }
+    rows_of_.resize(kParts);
+  }
+  for (auto& r : rows_of_) r.clear();
+  for (size_t i = 0; i < count; ++i) {
+    const uint32_t row = rows != nullptr ? rows[i] : static_cast<uint32_t>(i);
+    rows_of_[PartOf(hashes[row])].push_back(row);
+  }
+  out_.columns.resize(cols.size());
+  for (size_t p = 0; p < kParts; ++p) {
+    const auto& sel = rows_of_[p];
+    if (sel.empty()) continue;
+    for (size_t k = 0; k < cols.size(); ++k) out_.columns[k].Gather(*cols[k], sel.data(), sel.size());
+    out_.size = sel.size();
+    const uint64_t before = files_[p]->bytes_written();
+    Status s = files_[p]->Append(out_);
+    if (!s.ok()) return s;
+    if (spilled_ != nullptr) *spilled_ += files_[p]->bytes_written() - before;
+  }
+  return Status::OK();
+}
+
+Status SpillPartitions::Finish() {
+  for (auto& f : files_) {
+    Status s = f->Finish();
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 }  // namespace tp::storage::sql

@@ -9,6 +9,7 @@
 // their physical form; strings as a uint32 length per row, then the bytes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -48,6 +49,39 @@ class SpillFile {
   uint64_t written_ = 0;
   uint64_t read_pos_ = 0;
   std::string read_buffer_;
+};
+
+// Rows split into kParts spill files by the top bits of a hash of their
+// keys (HashRows in the executor), so rows with equal keys (a group, the
+// two sides of a join) land in the same part. One writer thread per
+// instance; files are created on first use.
+class SpillPartitions {
+ public:
+  static constexpr int kBits = 6;
+  static constexpr size_t kParts = size_t{1} << kBits;
+  static size_t PartOf(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kBits)); }
+
+  SpillPartitions(std::filesystem::path dir, std::atomic<uint64_t>* spilled)
+      : dir_(std::move(dir)), spilled_(spilled) {}
+  // Writes rows rows[0..count) (all `n` rows when rows is null) of `cols`
+  // (n rows each) to the parts of their hashes[row].
+  Status Write(const std::vector<const Vector*>& cols, size_t n, const uint64_t* hashes,
+               const uint32_t* rows, size_t count);
+  // Flushes every file; Read may start.
+  Status Finish();
+  // Part p's file, or null when no row went there.
+  SpillFile* part(size_t p) { return files_.empty() ? nullptr : files_[p].get(); }
+  // Drops part p's file (and its disk space).
+  void Drop(size_t p) {
+    if (!files_.empty()) files_[p].reset();
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::atomic<uint64_t>* spilled_;
+  std::vector<std::unique_ptr<SpillFile>> files_;
+  std::vector<std::vector<uint32_t>> rows_of_;  // per part, scratch
+  Chunk out_;                                   // scratch
 };
 
 }  // namespace tp::storage::sql
