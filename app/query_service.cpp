@@ -37,7 +37,7 @@ Result<std::unique_ptr<QueryService>> QueryService::Open(const Config& config,
   options.snapshots = snapshots;
   options.tail = service->tail_.get();
   options.limits = QueryLimitsOf(config);
-  // A GROUP BY too big for [query] memory_limit spills here (anonymous
+  // A GROUP BY or join too big for [query] memory_limit spills here (anonymous
   // files: nothing stays behind).
   options.spill_dir = std::filesystem::path(config.data_dir) / "tmp";
   auto engine = sql::QueryEngine::Open(std::move(options));

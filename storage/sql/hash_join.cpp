@@ -5,10 +5,22 @@
 // join emits left rows without a match (after the residual predicate) with
 // NULL right columns. Without keys (a cross join), every right row is a
 // candidate.
+//
+// Spilling (an equi-join whose build side is more than half the query's
+// memory; needs a spill directory): once the query holds half its limit
+// while the build side is collected, every build row goes to one of 64
+// spill files by the hash of its keys, and so does every probe row (the
+// probe side is then run to its end first). The join's output is produced a
+// part at a time: part p's build rows are loaded and indexed, and part p's
+// probe rows stream through them, so a part needs about 1/64 of the build
+// side's memory. Equal keys hash alike, so every match is in one part; a
+// probe row with a NULL key matches nothing in any part (LEFT keeps it).
 #include <algorithm>
+#include <mutex>
 #include <utility>
 
 #include "storage/sql/executor_internal.h"
+#include "storage/sql/spill.h"
 
 namespace tp::storage::sql::exec {
 
@@ -198,21 +210,15 @@ class JoinStream : public Stream {
 
 }  // namespace
 
-Status PrepareJoin(PlanNode* node, Shared* shared) {
-  if (shared->joins.count(node) > 0) return Status::OK();
-  const size_t probe_side = node->build_left ? 1 : 0;
-  PlanNode* build_node = node->children[1 - probe_side].get();
-  Status s = Prepare(node->children[probe_side].get(), shared);
-  if (!s.ok()) return s;
-  auto built = Collect(build_node, shared, shared->ctx->threads());
-  if (!built.ok()) return built.status();
-  auto js = std::make_shared<JoinShared>();
-  js->build = Concat(build_node->types, (*built)->chunks);
+namespace {
+
+// Indexes `build` (the build side's rows, columns of `types`) by its keys.
+Status BuildTable(PlanNode* node, QueryContext* ctx, const std::vector<SqlType>& types,
+                  Chunk build, JoinShared* js) {
+  js->build = std::move(build);
   if (js->build.columns.empty()) {
-    js->build.columns.resize(build_node->types.size());
-    for (size_t k = 0; k < js->build.columns.size(); ++k) {
-      js->build.columns[k].Reset(build_node->types[k], 0);
-    }
+    js->build.columns.resize(types.size());
+    for (size_t k = 0; k < js->build.columns.size(); ++k) js->build.columns[k].Reset(types[k], 0);
   }
   const size_t n = js->build.size;
   if (n >= UINT32_MAX) return Status::InvalidArgument("join build side has too many rows");
@@ -220,28 +226,274 @@ Status PrepareJoin(PlanNode* node, Shared* shared) {
   const auto& build_keys = node->build_left ? node->left_keys : node->right_keys;
   js->build_keys.resize(build_keys.size());
   for (size_t k = 0; k < build_keys.size(); ++k) {
-    s = Evaluate(shared->ctx->eval(), *build_keys[k], js->build, &js->build_keys[k]);
+    Status s = Evaluate(ctx->eval(), *build_keys[k], js->build, &js->build_keys[k]);
     if (!s.ok()) return s;
     keys.push_back(&js->build_keys[k]);
   }
-  if (!keys.empty()) {
-    size_t buckets = 16;
-    while (buckets < n * 2) buckets *= 2;
-    js->mask = buckets - 1;
-    js->first.assign(buckets, 0);
-    js->next.assign(n, 0);
-    js->hashes.resize(n);
-    HashRows(keys, n, js->hashes.data());
-    js->reserved = buckets * 4 + n * 12;
-    s = shared->ctx->Reserve(js->reserved);
+  if (keys.empty()) return Status::OK();
+  size_t buckets = 16;
+  while (buckets < n * 2) buckets *= 2;
+  js->mask = buckets - 1;
+  js->first.assign(buckets, 0);
+  js->next.assign(n, 0);
+  js->hashes.resize(n);
+  HashRows(keys, n, js->hashes.data());
+  js->reserved = buckets * 4 + n * 12;
+  Status s = ctx->Reserve(js->reserved);
+  if (!s.ok()) return s;
+  for (size_t b = n; b-- > 0;) {  // chains in build order
+    if (AnyNull(keys, b)) continue;
+    uint32_t& head = js->first[js->hashes[b] & js->mask];
+    js->next[b] = head;
+    head = static_cast<uint32_t>(b + 1);
+  }
+  return Status::OK();
+}
+
+// One thread's rows of one side of a spilled join, by part.
+struct SideSpill {
+  std::unique_ptr<SpillPartitions> files;
+  std::vector<Vector> keys;
+  std::vector<const Vector*> key_ptrs, cols;
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> rows;
+};
+
+// Writes `chunk` (one side's rows) to the part files by the hash of `keys`;
+// with `drop_null_keys`, rows with a NULL key (which match nothing) are
+// left out rather than all piled into one part.
+Status SpillSide(const Chunk& chunk, const std::vector<BoundExprPtr>& keys, bool drop_null_keys,
+                 SideSpill* side, QueryContext* ctx) {
+  if (chunk.size == 0) return Status::OK();
+  if (!side->files) {
+    side->files = std::make_unique<SpillPartitions>(ctx->spill_dir(), &ctx->spilled_bytes);
+  }
+  side->keys.resize(keys.size());
+  side->key_ptrs.clear();
+  for (size_t k = 0; k < keys.size(); ++k) {
+    Status s = Evaluate(ctx->eval(), *keys[k], chunk, &side->keys[k]);
     if (!s.ok()) return s;
-    for (size_t b = n; b-- > 0;) {  // chains in build order
-      if (AnyNull(keys, b)) continue;
-      uint32_t& head = js->first[js->hashes[b] & js->mask];
-      js->next[b] = head;
-      head = static_cast<uint32_t>(b + 1);
+    side->key_ptrs.push_back(&side->keys[k]);
+  }
+  side->hashes.resize(chunk.size);
+  HashRows(side->key_ptrs, chunk.size, side->hashes.data());
+  side->cols.clear();
+  for (const Vector& v : chunk.columns) side->cols.push_back(&v);
+  if (!drop_null_keys) {
+    return side->files->Write(side->cols, chunk.size, side->hashes.data(), nullptr, 0);
+  }
+  side->rows.clear();
+  for (size_t i = 0; i < chunk.size; ++i) {
+    if (!AnyNull(side->key_ptrs, i)) side->rows.push_back(static_cast<uint32_t>(i));
+  }
+  return side->files->Write(side->cols, chunk.size, side->hashes.data(), side->rows.data(),
+                            side->rows.size());
+}
+
+// Reads part p of every thread's spill of one side, in turn.
+class PartStream : public Stream {
+ public:
+  PartStream(std::vector<SideSpill>* sides, size_t part, std::vector<SqlType> types,
+             QueryContext* ctx)
+      : sides_(sides), part_(part), types_(std::move(types)), ctx_(ctx) {}
+  Status Next(Chunk* out) override {
+    while (t_ < sides_->size()) {
+      SpillPartitions* files = (*sides_)[t_].files.get();
+      SpillFile* f = files != nullptr ? files->part(part_) : nullptr;
+      if (f != nullptr) {
+        Status s = ctx_->Check();
+        if (s.ok()) s = f->Read(types_, out);
+        if (!s.ok()) return s;
+        if (out->size > 0) return Status::OK();
+        files->Drop(part_);
+      }
+      ++t_;
+    }
+    out->size = 0;
+    out->columns.clear();
+    return Status::OK();
+  }
+
+ private:
+  std::vector<SideSpill>* sides_;
+  size_t part_;
+  std::vector<SqlType> types_;
+  QueryContext* ctx_;
+  size_t t_ = 0;
+};
+
+// The output of a join that spilled, a part at a time.
+class SpilledJoin : public ChunkSource {
+ public:
+  SpilledJoin(PlanNode* node, QueryContext* ctx, std::vector<SideSpill> build,
+              std::vector<SideSpill> probe)
+      : node_(node), ctx_(ctx), build_(std::move(build)), probe_(std::move(probe)) {
+    const size_t probe_side = node->build_left ? 1 : 0;
+    build_types_ = node->children[1 - probe_side]->types;
+    probe_types_ = node->children[probe_side]->types;
+  }
+  ~SpilledJoin() override { ReleasePart(); }
+
+  Status Next(Chunk* out) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (true) {
+      if (!stream_) {
+        if (part_ == SpillPartitions::kParts) {
+          out->size = 0;
+          out->columns.clear();
+          return Status::OK();
+        }
+        Status s = OpenPart(part_++);
+        if (!s.ok()) return s;
+      }
+      Status s = stream_->Next(out);
+      if (!s.ok() || out->size > 0) return s;
+      stream_.reset();
+      ReleasePart();
     }
   }
+
+ private:
+  Status OpenPart(size_t p) {
+    PartStream build(&build_, p, build_types_, ctx_);
+    std::vector<Chunk> chunks;
+    Chunk c;
+    while (true) {
+      Status s = build.Next(&c);
+      if (!s.ok()) return s;
+      if (c.size == 0) break;
+      const size_t bytes = ChunkBytes(c);
+      held_ += bytes;
+      s = ctx_->Reserve(bytes);
+      if (!s.ok()) return s;
+      chunks.push_back(std::move(c));
+      c = Chunk();
+    }
+    js_ = std::make_unique<JoinShared>();
+    Status s = BuildTable(node_, ctx_, build_types_,
+                          chunks.empty() ? Chunk() : Concat(build_types_, chunks), js_.get());
+    if (!s.ok()) return s;
+    auto probe = std::make_unique<PartStream>(&probe_, p, probe_types_, ctx_);
+    stream_ = std::make_unique<JoinStream>(node_, std::move(probe), js_.get(), ctx_);
+    return Status::OK();
+  }
+
+  void ReleasePart() {
+    if (js_) ctx_->Release(js_->reserved);
+    ctx_->Release(held_);
+    held_ = 0;
+    js_.reset();
+  }
+
+  PlanNode* node_;
+  QueryContext* ctx_;
+  std::mutex mu_;
+  std::vector<SideSpill> build_, probe_;  // per thread
+  std::vector<SqlType> build_types_, probe_types_;
+  size_t part_ = 0;
+  std::unique_ptr<JoinShared> js_;  // the current part's table
+  StreamPtr stream_;                // the current part's probe, joined
+  size_t held_ = 0;                 // reserved for the current part's build rows
+};
+
+// Collects the build side; past half the memory limit (keyed joins only)
+// writes it to part files instead: *spilled says which happened.
+Status CollectBuild(PlanNode* node, PlanNode* build_node, Shared* shared, Chunk* build,
+                    std::vector<SideSpill>* spills, bool* spilled) {
+  QueryContext* ctx = shared->ctx;
+  const int threads = ctx->threads();
+  const auto& keys = node->build_left ? node->left_keys : node->right_keys;
+  const bool may_spill = !keys.empty();
+  std::vector<std::vector<Chunk>> held(static_cast<size_t>(threads));
+  std::vector<size_t> held_bytes(static_cast<size_t>(threads), 0);
+  spills->resize(static_cast<size_t>(threads));
+  std::atomic<bool> spilling{false};
+  // Moves a thread's held rows to its part files.
+  auto flush = [&](size_t t) {
+    for (const Chunk& c : held[t]) {
+      Status s = SpillSide(c, keys, /*drop_null_keys=*/true, &(*spills)[t], ctx);
+      if (!s.ok()) return s;
+    }
+    held[t].clear();
+    ctx->Release(held_bytes[t]);
+    held_bytes[t] = 0;
+    return Status::OK();
+  };
+  Status s = RunParallel(build_node, shared, threads, [&](int ti, Chunk& chunk) {
+    const size_t t = static_cast<size_t>(ti);
+    if (may_spill && !spilling.load(std::memory_order_relaxed) && ctx->ShouldSpill()) {
+      spilling.store(true);
+    }
+    if (spilling.load(std::memory_order_relaxed)) {
+      Status st = flush(t);
+      if (!st.ok()) return st;
+      return SpillSide(chunk, keys, /*drop_null_keys=*/true, &(*spills)[t], ctx);
+    }
+    Chunk owned;
+    owned.size = chunk.size;
+    owned.columns.resize(chunk.columns.size());
+    for (size_t c = 0; c < chunk.columns.size(); ++c) owned.columns[c].Reference(chunk.columns[c]);
+    const size_t bytes = HeldBytes(owned);
+    held_bytes[t] += bytes;
+    held[t].push_back(std::move(owned));
+    return ctx->Reserve(bytes);
+  });
+  if (!s.ok()) return s;
+  *spilled = spilling.load();
+  if (*spilled) {
+    for (size_t t = 0; t < held.size(); ++t) {
+      s = flush(t);
+      if (!s.ok()) return s;
+    }
+    return Status::OK();
+  }
+  std::vector<Chunk> all;
+  for (auto& h : held) {
+    for (auto& c : h) all.push_back(std::move(c));
+  }
+  if (!all.empty()) *build = Concat(build_node->types, all);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status PrepareJoin(PlanNode* node, Shared* shared) {
+  if (shared->joins.count(node) > 0 || shared->sources.count(node) > 0) return Status::OK();
+  const size_t probe_side = node->build_left ? 1 : 0;
+  PlanNode* build_node = node->children[1 - probe_side].get();
+  PlanNode* probe_node = node->children[probe_side].get();
+  Status s = Prepare(probe_node, shared);
+  if (!s.ok()) return s;
+  Chunk build;
+  std::vector<SideSpill> build_spills;
+  bool spilled = false;
+  s = CollectBuild(node, build_node, shared, &build, &build_spills, &spilled);
+  if (!s.ok()) return s;
+  if (spilled) {
+    // The probe side runs to its end, into part files too.
+    QueryContext* ctx = shared->ctx;
+    const auto& probe_keys = node->build_left ? node->right_keys : node->left_keys;
+    std::vector<SideSpill> probe_spills(static_cast<size_t>(ctx->threads()));
+    s = RunParallel(probe_node, shared, ctx->threads(), [&](int t, Chunk& chunk) {
+      // A LEFT join keeps probe rows with a NULL key (unmatched).
+      return SpillSide(chunk, probe_keys, node->join != JoinKind::kLeft,
+                       &probe_spills[static_cast<size_t>(t)], ctx);
+    });
+    if (!s.ok()) return s;
+    for (auto* sides : {&build_spills, &probe_spills}) {
+      for (auto& side : *sides) {
+        if (!side.files) continue;
+        s = side.files->Finish();
+        if (!s.ok()) return s;
+      }
+    }
+    shared->sources[node] = std::make_shared<SpilledJoin>(node, ctx, std::move(build_spills),
+                                                          std::move(probe_spills));
+    return Status::OK();
+  }
+  auto js = std::make_shared<JoinShared>();
+  s = BuildTable(node, shared->ctx, build_node->types, std::move(build), js.get());
+  if (!s.ok()) return s;
   shared->joins[node] = std::move(js);
   return Status::OK();
 }
