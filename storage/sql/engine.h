@@ -73,7 +73,7 @@ struct EngineOptions {
   TailSource* tail = nullptr;            // null: files only
   QueryLimits limits;                    // defaults for every query
   int threads = 0;                       // 0 = one per core
-  // Where a query over half its memory limit writes what does not fit
+  // Where a query over a third of its memory limit writes what does not fit
   // (GROUP BY with many groups, a join with a big build side); empty:
   // nowhere, such a query fails at the limit. Files there are anonymous
   // and vanish with the query.

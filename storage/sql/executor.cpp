@@ -259,20 +259,7 @@ void HashFixed(const Vector& v, size_t count, uint64_t* hashes, bool first) {
   }
 }
 
-class SourceStream : public Stream {
- public:
-  explicit SourceStream(std::shared_ptr<ChunkSource> src) : src_(std::move(src)) {}
-  Status Next(Chunk* out) override { return src_->Next(out); }
-
- private:
-  std::shared_ptr<ChunkSource> src_;
-};
-
 }  // namespace
-
-StreamPtr ReadSource(std::shared_ptr<ChunkSource> src) {
-  return std::make_unique<SourceStream>(std::move(src));
-}
 
 StreamPtr ReadCollection(std::shared_ptr<Collection> c) {
   return std::make_unique<CollectionStream>(std::move(c));
@@ -490,7 +477,7 @@ Result<StreamPtr> MakeStream(PlanNode* node, Shared* shared) {
   auto m = shared->materialized.find(node);
   if (m != shared->materialized.end()) return ReadCollection(m->second);
   if (auto src = shared->sources.find(node); src != shared->sources.end()) {
-    return ReadSource(src->second);
+    return src->second->Open();
   }
   auto child = [&](size_t i) { return MakeStream(node->children[i].get(), shared); };
   switch (node->kind) {

@@ -53,11 +53,11 @@ class QueryContext {
   // query over its memory limit fails).
   const std::filesystem::path& spill_dir() const { return spill_dir_; }
   // True when an operator should spill rather than grow: the query may
-  // spill and holds more than half its memory limit (the other half is for
-  // reading the spilled rows back, a part at a time).
+  // spill and holds more than a third of its memory limit (the rest is for
+  // reading the spilled rows back, a part per thread, and the result).
   bool ShouldSpill() const {
     return !spill_dir_.empty() && limits_.memory_bytes > 0 &&
-           memory_.load(std::memory_order_relaxed) > limits_.memory_bytes / 2;
+           memory_.load(std::memory_order_relaxed) > limits_.memory_bytes / 3;
   }
 
   // OK, or why the query must stop: cancelled, past its time limit, or an

@@ -35,13 +35,13 @@ struct Collection {
   }
 };
 
-// Rows a breaker produces on demand (a spilled GROUP BY, a part at a time)
-// instead of all at once; every thread of the next pipeline calls Next.
+// Rows a breaker produces on demand (a spilled GROUP BY or join, a part at
+// a time) instead of all at once: every thread of the next pipeline opens
+// its own stream, and the streams share out the work.
 class ChunkSource {
  public:
   virtual ~ChunkSource() = default;
-  // Thread-safe; out->size == 0 at the end.
-  virtual Status Next(Chunk* out) = 0;
+  virtual StreamPtr Open() = 0;
 };
 
 // Shared, per-query state of the operators of one plan: what breakers
@@ -74,8 +74,6 @@ Result<std::shared_ptr<Collection>> Collect(PlanNode* node, Shared* shared, int 
 
 // A stream reading a collection's chunks (shared between threads).
 StreamPtr ReadCollection(std::shared_ptr<Collection> c);
-// A stream over a shared source.
-StreamPtr ReadSource(std::shared_ptr<ChunkSource> src);
 
 // scan.cpp
 Status PrepareScan(PlanNode* node, Shared* shared);

@@ -3,20 +3,19 @@
 // states; open addressing on the key rows' hashes); the tables are then
 // merged into one, whose groups are the output.
 //
-// Spilling (a GROUP BY with more groups than half the query's memory
-// holds; needs a spill directory): once the query holds more than half its
-// limit, the threads stop adding groups. A row whose group a thread already
+// Spilling (a GROUP BY with more groups than a third of the query's
+// memory holds; needs a spill directory): once the query holds more than a
+// third of its limit, the threads stop adding groups. A row whose group a thread already
 // holds still updates it in place; the others are written, as evaluated
 // keys and arguments, to one of kParts spill files by the hash of their
-// keys. The output is then produced a part at a time: part p's groups from
-// every thread's table (merged) plus part p's spilled rows (folded into a
-// fresh table), so a part needs about 1/kParts of the groups' memory. Each
+// keys. The output is then produced a part at a time (each thread takes
+// the next part): part p's groups from every thread's table (merged) plus
+// part p's spilled rows (folded into a fresh table), so a part needs about
+// 1/kParts of the groups' memory. Each
 // key is in exactly one part, so no group is output twice.
 #include <algorithm>
 #include <cstring>
 #include <utility>
-
-#include <mutex>
 
 #include "storage/sql/executor_internal.h"
 #include "storage/sql/group_keys.h"
@@ -299,7 +298,10 @@ Status SpillRows(const GroupTable::Inputs& in, SpillParts* parts, QueryContext* 
                              parts->missing.size());
 }
 
-// The output of a GROUP BY that spilled, produced a part at a time.
+// The output of a GROUP BY that spilled: each thread's stream takes the
+// next part not yet taken and outputs its groups, until no part is left.
+// Parts hold disjoint groups, so streams merge from the threads' tables at
+// once without locks.
 class SpilledAggregate : public ChunkSource {
  public:
   SpilledAggregate(PlanNode* node, QueryContext* ctx,
@@ -312,7 +314,6 @@ class SpilledAggregate : public ChunkSource {
       for (const auto& arg : agg.args) spill_types_.push_back(arg->type);
     }
   }
-  ~SpilledAggregate() override { ctx_->Release(pending_bytes_); }
 
   Status Prepare() {
     for (auto& t : tables_) parts_of_.push_back(t->PartsOfGroups());
@@ -324,72 +325,82 @@ class SpilledAggregate : public ChunkSource {
     return Status::OK();
   }
 
-  Status Next(Chunk* out) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    while (ready_ >= pending_.size()) {
-      if (part_ == kParts) {
-        out->size = 0;
-        out->columns.clear();
-        return Status::OK();
-      }
-      Status s = BuildPart(part_++);
-      if (!s.ok()) return s;
-    }
-    *out = std::move(pending_[ready_++]);
-    return Status::OK();
-  }
+  StreamPtr Open() override { return std::make_unique<PartsStream>(this); }
 
  private:
-  // Part p's groups: from every thread's table, then from its spilled rows.
-  Status BuildPart(size_t p) {
-    pending_.clear();
-    ready_ = 0;
-    ctx_->Release(pending_bytes_);
-    pending_bytes_ = 0;
-    GroupTable table(key_types_, &node_->aggregates, ctx_);
-    std::vector<uint32_t> groups;
-    for (size_t t = 0; t < tables_.size(); ++t) {
-      groups.clear();
-      const auto& parts = parts_of_[t];
-      for (size_t g = 0; g < parts.size(); ++g) {
-        if (parts[g] == p) groups.push_back(static_cast<uint32_t>(g));
+  class PartsStream : public Stream {
+   public:
+    explicit PartsStream(SpilledAggregate* a) : a_(a) {}
+    ~PartsStream() override { a_->ctx_->Release(pending_bytes_); }
+    Status Next(Chunk* out) override {
+      while (ready_ >= pending_.size()) {
+        const size_t p = a_->next_part_.fetch_add(1);
+        if (p >= kParts) {
+          out->size = 0;
+          out->columns.clear();
+          return Status::OK();
+        }
+        Status s = BuildPart(p);
+        if (!s.ok()) return s;
       }
-      Status s = table.MergeGroups(*tables_[t], groups.data(), groups.size());
+      *out = std::move(pending_[ready_++]);
+      return Status::OK();
+    }
+
+   private:
+    // Part p's groups: from every thread's table, then from its spilled rows.
+    Status BuildPart(size_t p) {
+      QueryContext* ctx = a_->ctx_;
+      pending_.clear();
+      ready_ = 0;
+      ctx->Release(pending_bytes_);
+      pending_bytes_ = 0;
+      GroupTable table(a_->key_types_, &a_->node_->aggregates, ctx);
+      std::vector<uint32_t> groups;
+      for (size_t t = 0; t < a_->tables_.size(); ++t) {
+        groups.clear();
+        const auto& parts = a_->parts_of_[t];
+        for (size_t g = 0; g < parts.size(); ++g) {
+          if (parts[g] == p) groups.push_back(static_cast<uint32_t>(g));
+        }
+        Status s = table.MergeGroups(*a_->tables_[t], groups.data(), groups.size());
+        if (!s.ok()) return s;
+      }
+      Chunk chunk;
+      for (auto& sp : a_->spills_) {
+        SpillFile* file = sp.files ? sp.files->part(p) : nullptr;
+        if (file == nullptr) continue;
+        while (true) {
+          Status s = ctx->Check();
+          if (s.ok()) s = file->Read(a_->spill_types_, &chunk);
+          if (!s.ok()) return s;
+          if (chunk.size == 0) break;
+          s = table.Fold(GroupTable::InputsOf(chunk, a_->key_types_.size()));
+          if (!s.ok()) return s;
+        }
+        sp.files->Drop(p);  // its disk space goes now
+      }
+      Collection c;
+      Status s = table.Output(&c);
       if (!s.ok()) return s;
+      pending_ = std::move(c.chunks);
+      for (const Chunk& ch : pending_) pending_bytes_ += ChunkBytes(ch);
+      return ctx->Reserve(pending_bytes_);
     }
-    Chunk chunk;
-    for (auto& sp : spills_) {
-      SpillFile* file = sp.files ? sp.files->part(p) : nullptr;
-      if (file == nullptr) continue;
-      while (true) {
-        Status s = ctx_->Check();
-        if (s.ok()) s = file->Read(spill_types_, &chunk);
-        if (!s.ok()) return s;
-        if (chunk.size == 0) break;
-        s = table.Fold(GroupTable::InputsOf(chunk, key_types_.size()));
-        if (!s.ok()) return s;
-      }
-      sp.files->Drop(p);  // its disk space goes now
-    }
-    Collection c;
-    Status s = table.Output(&c);
-    if (!s.ok()) return s;
-    pending_ = std::move(c.chunks);
-    for (const Chunk& ch : pending_) pending_bytes_ += ChunkBytes(ch);
-    return ctx_->Reserve(pending_bytes_);
-  }
+
+    SpilledAggregate* a_;
+    std::vector<Chunk> pending_;  // the current part's output
+    size_t ready_ = 0;
+    size_t pending_bytes_ = 0;
+  };
 
   PlanNode* node_;
   QueryContext* ctx_;
   std::vector<SqlType> key_types_, spill_types_;
-  std::mutex mu_;
   std::vector<std::unique_ptr<GroupTable>> tables_;  // what each thread held
   std::vector<std::vector<uint8_t>> parts_of_;       // per table, per group
   std::vector<SpillParts> spills_;                   // per thread
-  size_t part_ = 0;
-  std::vector<Chunk> pending_;  // the current part's output
-  size_t ready_ = 0;
-  size_t pending_bytes_ = 0;
+  std::atomic<size_t> next_part_{0};
 };
 
 }  // namespace

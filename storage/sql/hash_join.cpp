@@ -6,17 +6,17 @@
 // NULL right columns. Without keys (a cross join), every right row is a
 // candidate.
 //
-// Spilling (an equi-join whose build side is more than half the query's
-// memory; needs a spill directory): once the query holds half its limit
+// Spilling (an equi-join whose build side is more than a third of the
+// query's memory; needs a spill directory): once the query holds a third
+// of its limit
 // while the build side is collected, every build row goes to one of 64
 // spill files by the hash of its keys, and so does every probe row (the
 // probe side is then run to its end first). The join's output is produced a
-// part at a time: part p's build rows are loaded and indexed, and part p's
+// part at a time (each thread takes the next part): part p's build rows are loaded and indexed, and part p's
 // probe rows stream through them, so a part needs about 1/64 of the build
 // side's memory. Equal keys hash alike, so every match is in one part; a
 // probe row with a NULL key matches nothing in any part (LEFT keeps it).
 #include <algorithm>
-#include <mutex>
 #include <utility>
 
 #include "storage/sql/executor_internal.h"
@@ -322,7 +322,30 @@ class PartStream : public Stream {
   size_t t_ = 0;
 };
 
-// The output of a join that spilled, a part at a time.
+// Copies the strings of `c` into its own vectors' heaps. A spilled join's
+// output would otherwise share (and keep alive) the heap of its part's
+// whole build side, so a consumer holding a few rows (another join's build
+// side) would pin every part's strings.
+void OwnStrings(Chunk* c) {
+  for (Vector& v : c->columns) {
+    if (v.type().id != SqlTypeId::kString) continue;
+    Vector copy(v.type(), c->size);
+    auto* dst = copy.data<std::string_view>();
+    const auto* src = v.data<std::string_view>();
+    for (size_t i = 0; i < c->size; ++i) {
+      if (v.IsNull(i)) {
+        copy.SetNull(i);
+      } else {
+        dst[i] = copy.AddString(src[i]);
+      }
+    }
+    v = std::move(copy);
+  }
+}
+
+// The output of a join that spilled: each thread's stream takes the next
+// part not yet taken, indexes its build rows and streams its probe rows
+// through them, until no part is left.
 class SpilledJoin : public ChunkSource {
  public:
   SpilledJoin(PlanNode* node, QueryContext* ctx, std::vector<SideSpill> build,
@@ -332,71 +355,85 @@ class SpilledJoin : public ChunkSource {
     build_types_ = node->children[1 - probe_side]->types;
     probe_types_ = node->children[probe_side]->types;
   }
-  ~SpilledJoin() override { ReleasePart(); }
 
-  Status Next(Chunk* out) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    while (true) {
-      if (!stream_) {
-        if (part_ == SpillPartitions::kParts) {
-          out->size = 0;
-          out->columns.clear();
-          return Status::OK();
-        }
-        Status s = OpenPart(part_++);
-        if (!s.ok()) return s;
-      }
-      Status s = stream_->Next(out);
-      if (!s.ok() || out->size > 0) return s;
-      stream_.reset();
-      ReleasePart();
-    }
-  }
+  StreamPtr Open() override { return std::make_unique<PartsStream>(this); }
 
  private:
-  Status OpenPart(size_t p) {
-    PartStream build(&build_, p, build_types_, ctx_);
-    std::vector<Chunk> chunks;
-    Chunk c;
-    while (true) {
-      Status s = build.Next(&c);
-      if (!s.ok()) return s;
-      if (c.size == 0) break;
-      const size_t bytes = ChunkBytes(c);
-      held_ += bytes;
-      s = ctx_->Reserve(bytes);
-      if (!s.ok()) return s;
-      chunks.push_back(std::move(c));
-      c = Chunk();
+  class PartsStream : public Stream {
+   public:
+    explicit PartsStream(SpilledJoin* j) : j_(j) {}
+    ~PartsStream() override { ReleasePart(); }
+    Status Next(Chunk* out) override {
+      while (true) {
+        if (!stream_) {
+          const size_t p = j_->next_part_.fetch_add(1);
+          if (p >= SpillPartitions::kParts) {
+            out->size = 0;
+            out->columns.clear();
+            return Status::OK();
+          }
+          Status s = OpenPart(p);
+          if (!s.ok()) return s;
+        }
+        Status s = stream_->Next(out);
+        if (!s.ok()) return s;
+        if (out->size > 0) {
+          OwnStrings(out);
+          return Status::OK();
+        }
+        stream_.reset();
+        ReleasePart();
+      }
     }
-    js_ = std::make_unique<JoinShared>();
-    Status s = BuildTable(node_, ctx_, build_types_,
-                          chunks.empty() ? Chunk() : Concat(build_types_, chunks), js_.get());
-    if (!s.ok()) return s;
-    auto probe = std::make_unique<PartStream>(&probe_, p, probe_types_, ctx_);
-    stream_ = std::make_unique<JoinStream>(node_, std::move(probe), js_.get(), ctx_);
-    return Status::OK();
-  }
 
-  void ReleasePart() {
-    if (js_) ctx_->Release(js_->reserved);
-    ctx_->Release(held_);
-    held_ = 0;
-    js_.reset();
-  }
+   private:
+    Status OpenPart(size_t p) {
+      QueryContext* ctx = j_->ctx_;
+      PartStream build(&j_->build_, p, j_->build_types_, ctx);
+      std::vector<Chunk> chunks;
+      Chunk c;
+      while (true) {
+        Status s = build.Next(&c);
+        if (!s.ok()) return s;
+        if (c.size == 0) break;
+        // Its vectors, and the spill payload its strings view.
+        const size_t bytes = ChunkBytes(c) + HeldBytes(c);
+        held_ += bytes;
+        s = ctx->Reserve(bytes);
+        if (!s.ok()) return s;
+        chunks.push_back(std::move(c));
+        c = Chunk();
+      }
+      js_ = std::make_unique<JoinShared>();
+      Status s = BuildTable(j_->node_, ctx, j_->build_types_,
+                            chunks.empty() ? Chunk() : Concat(j_->build_types_, chunks), js_.get());
+      if (!s.ok()) return s;
+      auto probe = std::make_unique<PartStream>(&j_->probe_, p, j_->probe_types_, ctx);
+      stream_ = std::make_unique<JoinStream>(j_->node_, std::move(probe), js_.get(), ctx);
+      return Status::OK();
+    }
+
+    void ReleasePart() {
+      if (js_) j_->ctx_->Release(js_->reserved);
+      j_->ctx_->Release(held_);
+      held_ = 0;
+      js_.reset();
+    }
+
+    SpilledJoin* j_;
+    std::unique_ptr<JoinShared> js_;  // the current part's table
+    StreamPtr stream_;                // the current part's probe rows, joined
+    size_t held_ = 0;                 // reserved for the current part's build rows
+  };
 
   PlanNode* node_;
   QueryContext* ctx_;
-  std::mutex mu_;
-  std::vector<SideSpill> build_, probe_;  // per thread
+  std::vector<SideSpill> build_, probe_;  // per writing thread; part p read by one stream
   std::vector<SqlType> build_types_, probe_types_;
-  size_t part_ = 0;
-  std::unique_ptr<JoinShared> js_;  // the current part's table
-  StreamPtr stream_;                // the current part's probe, joined
-  size_t held_ = 0;                 // reserved for the current part's build rows
+  std::atomic<size_t> next_part_{0};
 };
 
-// Collects the build side; past half the memory limit (keyed joins only)
+// Collects the build side; past a third of the memory limit (keyed joins only)
 // writes it to part files instead: *spilled says which happened.
 Status CollectBuild(PlanNode* node, PlanNode* build_node, Shared* shared, Chunk* build,
                     std::vector<SideSpill>* spills, bool* spilled) {

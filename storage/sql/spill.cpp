@@ -90,12 +90,11 @@ Status SpillFile::Read(const std::vector<SqlType>& types, Chunk* out) {
   out->columns.resize(types.size());
   out->size = 0;
   if (read_pos_ >= written_) return Status::OK();
-  auto read = [&](size_t bytes) -> Status {
-    read_buffer_.resize(bytes);
+  auto read = [&](char* dst, size_t bytes) -> Status {
     size_t done = 0;
     while (done < bytes) {
-      const ssize_t n = ::pread(fd_, read_buffer_.data() + done, bytes - done,
-                                static_cast<off_t>(read_pos_ + done));
+      const ssize_t n =
+          ::pread(fd_, dst + done, bytes - done, static_cast<off_t>(read_pos_ + done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return Errno("cannot read", dir_);
       done += static_cast<size_t>(n);
@@ -103,14 +102,18 @@ Status SpillFile::Read(const std::vector<SqlType>& types, Chunk* out) {
     read_pos_ += bytes;
     return Status::OK();
   };
-  Status s = read(8);
+  char header[8];
+  Status s = read(header, 8);
   if (!s.ok()) return s;
   uint32_t rows, payload;
-  std::memcpy(&rows, read_buffer_.data(), 4);
-  std::memcpy(&payload, read_buffer_.data() + 4, 4);
-  s = read(payload);
+  std::memcpy(&rows, header, 4);
+  std::memcpy(&payload, header + 4, 4);
+  // Strings are views into the chunk's payload, kept alive by its vectors:
+  // no copy per string, and a chunk holds exactly its own bytes.
+  auto buffer = std::make_shared<std::string>(payload, '\0');
+  s = read(buffer->data(), payload);
   if (!s.ok()) return s;
-  const char* p = read_buffer_.data();
+  const char* p = buffer->data();
   for (size_t k = 0; k < types.size(); ++k) {
     Vector& v = out->columns[k];
     v.Reset(types[k], rows);
@@ -125,9 +128,10 @@ Status SpillFile::Read(const std::vector<SqlType>& types, Chunk* out) {
       for (size_t i = 0; i < rows; ++i) {
         uint32_t len;
         std::memcpy(&len, lengths + i * 4, 4);
-        d[i] = v.AddString(std::string_view(p, len));
+        d[i] = std::string_view(p, len);
         p += len;
       }
+      v.KeepAlive(buffer);
     } else {
       const size_t bytes = rows * PhysicalWidth(types[k].id);
       std::memcpy(v.data<uint8_t>(), p, bytes);

@@ -48,7 +48,6 @@ class SpillFile {
   std::string buffer_;
   uint64_t written_ = 0;
   uint64_t read_pos_ = 0;
-  std::string read_buffer_;
 };
 
 // Rows split into kParts spill files by the top bits of a hash of their
