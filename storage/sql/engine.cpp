@@ -2,6 +2,9 @@
 #include "storage/sql/engine.h"
 
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -475,6 +478,18 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
 
   QueryLimits limits = options.limits ? *options.limits : eo.limits;
   QueryContext ctx(eval, limits, options.cancel, impl_->threads, eo.data_dir, eo.spill_dir);
+  // A spilled query allocates and frees many small blocks while its parts
+  // are written and read back; glibc keeps the freed pages in its arenas
+  // (measured: 556 MB RSS left after bench query 09, 16 MB after a trim),
+  // and the next such query grows RSS further. Hand them back.
+  struct TrimAfterSpill {
+    const QueryContext& ctx;
+    ~TrimAfterSpill() {
+#ifdef __GLIBC__
+      if (ctx.spilled_bytes.load() > 0) malloc_trim(0);
+#endif
+    }
+  } trim_after_spill{ctx};
   if (Status s = EvaluateOneRowInputs(plan->get(), &ctx, &data); !s.ok()) {
     if (error != nullptr) *error = QueryError{s.message(), PositionIn(sql, s.message())};
     return s;

@@ -311,5 +311,35 @@ big = { type = "bool", expr = "total >= 10" }
       << v.out;
 }
 
+// A GROUP BY bigger than [query] memory_limit answers over HTTP by
+// spilling into DATA_DIR/tmp, and leaves no file there.
+TEST(QueryCliHttp, GroupByOverTheMemoryLimitSpillsAndLeavesNothing) {
+  TempDir tmp;
+  ServerProcess server(tmp.path(), TestConfig("[query]\nmemory_limit = \"2MiB\"\n"));
+  ASSERT_TRUE(server.Start()) << server.log();
+  const int kOrders = 60000;
+  for (int batch = 0; batch < kOrders / 10000; ++batch) {
+    std::string ndjson;
+    for (int i = batch * 10000; i < (batch + 1) * 10000; ++i) {
+      ndjson += "{\"order_id\":\"o" + std::to_string(i) + "\",\"total\":\"" +
+                std::to_string(i % 100) + ".25\",\"purchased_at\":\"2026-11-20T10:00:00Z\"}\n";
+    }
+    Ingest(server, "orders", ndjson);
+  }
+  ASSERT_TRUE(WaitForCount(server, "SELECT count(*) FROM orders", kOrders, 20s));
+  auto r = PostQuery(server,
+                     "SELECT count(*) AS orders, sum(n) AS rows, sum(t) AS total FROM (SELECT "
+                     "order_id, count(*) AS n, sum(total) AS t FROM orders GROUP BY order_id) g");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->status, 200) << r->body;
+  json j = json::parse(r->body);
+  // sum over i of (i % 100) + 0.25 = 600 * 4950 + 60000 * 0.25
+  EXPECT_EQ(j["rows"], json::parse("[[60000, 60000, 2985000.00]]")) << r->body;
+  EXPECT_GT(j["stats"]["spilled_bytes"].get<uint64_t>(), 0u) << r->body;
+  const auto spill_dir = server.data_dir() / "tmp";
+  ASSERT_TRUE(std::filesystem::is_directory(spill_dir)) << r->body;
+  EXPECT_TRUE(std::filesystem::is_empty(spill_dir));
+}
+
 }  // namespace
 }  // namespace tp::testing
