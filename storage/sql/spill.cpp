@@ -11,6 +11,7 @@ namespace tp::storage::sql {
 namespace {
 
 constexpr size_t kWriteBuffer = 64 << 10;
+constexpr size_t kChunkBytes = 32 << 10;  // staged bytes per written chunk
 
 template <typename T>
 void Put(std::string* out, T v) {
@@ -43,26 +44,56 @@ SpillFile::~SpillFile() { ::close(fd_); }
 
 Status SpillFile::Append(const Chunk& c) {
   if (c.size == 0) return Status::OK();
+  staged_.resize(c.columns.size());
+  for (size_t k = 0; k < c.columns.size(); ++k) {
+    const Vector& v = c.columns[k];
+    Staged& st = staged_[k];
+    const size_t before = st.validity.size() + st.values.size() + st.lengths.size();
+    const uint8_t* valid = v.validity();
+    if (valid != nullptr) {
+      st.validity.append(reinterpret_cast<const char*>(valid), c.size);
+      st.any_null = true;
+    } else {
+      st.validity.append(c.size, '\1');
+    }
+    if (v.type().id == SqlTypeId::kString) {
+      const auto* d = v.data<std::string_view>();
+      for (size_t i = 0; i < c.size; ++i) {
+        Put<uint32_t>(&st.lengths, static_cast<uint32_t>(d[i].size()));
+        st.values.append(d[i]);
+      }
+    } else {
+      st.values.append(reinterpret_cast<const char*>(v.data<uint8_t>()),
+                       c.size * PhysicalWidth(v.type().id));
+    }
+    staged_bytes_ += st.validity.size() + st.values.size() + st.lengths.size() - before;
+  }
+  staged_rows_ += c.size;
+  if (staged_bytes_ < kChunkBytes) return Status::OK();
+  Frame();
+  return buffer_.size() >= kWriteBuffer ? Flush() : Status::OK();
+}
+
+void SpillFile::Frame() {
+  if (staged_rows_ == 0) return;
   const size_t header = buffer_.size();
-  Put<uint32_t>(&buffer_, static_cast<uint32_t>(c.size));
+  Put<uint32_t>(&buffer_, static_cast<uint32_t>(staged_rows_));
   Put<uint32_t>(&buffer_, 0);  // payload bytes, set below
   const size_t start = buffer_.size();
-  for (const Vector& v : c.columns) {
-    const uint8_t* valid = v.validity();
-    buffer_.push_back(valid != nullptr ? 1 : 0);
-    if (valid != nullptr) buffer_.append(reinterpret_cast<const char*>(valid), c.size);
-    if (v.type().id == SqlTypeId::kString) {
-      const auto* s = v.data<std::string_view>();
-      for (size_t i = 0; i < c.size; ++i) Put<uint32_t>(&buffer_, static_cast<uint32_t>(s[i].size()));
-      for (size_t i = 0; i < c.size; ++i) buffer_.append(s[i]);
-    } else {
-      buffer_.append(reinterpret_cast<const char*>(v.data<uint8_t>()),
-                     c.size * PhysicalWidth(v.type().id));
-    }
+  for (Staged& st : staged_) {
+    buffer_.push_back(st.any_null ? 1 : 0);
+    if (st.any_null) buffer_.append(st.validity);
+    buffer_.append(st.lengths);  // empty unless strings: lengths, then bytes
+    buffer_.append(st.values);
+    st.validity.clear();
+    st.values.clear();
+    st.lengths.clear();
+    st.any_null = false;
   }
   const uint32_t payload = static_cast<uint32_t>(buffer_.size() - start);
   std::memcpy(buffer_.data() + header + 4, &payload, 4);
-  return buffer_.size() >= kWriteBuffer ? Flush() : Status::OK();
+  staged_rows_ = 0;
+  staged_bytes_ = 0;
 }
 
 Status SpillFile::Flush() {
@@ -80,8 +111,10 @@ Status SpillFile::Flush() {
 }
 
 Status SpillFile::Finish() {
+  Frame();
   Status s = Flush();
   std::string().swap(buffer_);
+  std::vector<Staged>().swap(staged_);
   read_pos_ = 0;
   return s;
 }

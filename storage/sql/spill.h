@@ -7,6 +7,11 @@
 // header of two uint32 (rows, payload bytes), then per column: one byte
 // (1 = a validity byte per row follows), the validity, then the values in
 // their physical form; strings as a uint32 length per row, then the bytes.
+//
+// Appended rows are staged column by column and written as one chunk per
+// ~32 KB: a caller that splits its batches 64 ways (SpillPartitions) would
+// otherwise write, and read back, chunks of a few dozen rows, each costing
+// its own allocations.
 #pragma once
 
 #include <atomic>
@@ -29,22 +34,31 @@ class SpillFile {
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
 
-  // Appends rows [0, c.size) of `c` (buffered).
+  // Appends rows [0, c.size) of `c` (buffered; every call with the same
+  // column types).
   Status Append(const Chunk& c);
   // Writes what is buffered; then Read may start (from the beginning).
   Status Finish();
   // The next chunk written (columns of `types`), or out->size == 0 at the end.
   Status Read(const std::vector<SqlType>& types, Chunk* out);
 
-  uint64_t bytes_written() const { return written_ + buffer_.size(); }
-  // Bytes held in memory (the write buffer).
-  size_t buffer_bytes() const { return buffer_.capacity(); }
+  uint64_t bytes_written() const { return written_ + buffer_.size() + staged_bytes_; }
 
  private:
+  // One column's staged rows, in the file's layout.
+  struct Staged {
+    std::string validity, values, lengths;  // lengths: strings only
+    bool any_null = false;
+  };
   SpillFile(int fd, std::filesystem::path dir) : fd_(fd), dir_(std::move(dir)) {}
+  // Frames the staged rows as one chunk into buffer_.
+  void Frame();
   Status Flush();
   int fd_;
   std::filesystem::path dir_;  // for messages
+  std::vector<Staged> staged_;
+  size_t staged_rows_ = 0;
+  size_t staged_bytes_ = 0;
   std::string buffer_;
   uint64_t written_ = 0;
   uint64_t read_pos_ = 0;

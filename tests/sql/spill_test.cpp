@@ -72,6 +72,44 @@ TEST(SpillFile, ChunksComeBackExactlyAndInOrder) {
   EXPECT_EQ(got.size, 0u);
 }
 
+// Many small appends (as SpillPartitions makes, a batch split 64 ways)
+// come back as fewer, bigger chunks with every row in order.
+TEST(SpillFile, SmallAppendsComeBackCoalescedInOrder) {
+  tp::testing::TempDir tmp;
+  auto file = SpillFile::Create(tmp.path());
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  std::vector<Value> want_ids, want_strings, want_ints;
+  size_t appends = 0;
+  for (int k = 0; k < 3000; ++k) {
+    const size_t n = static_cast<size_t>(k % 7);  // empty appends too
+    Chunk c = Sample(n, k);
+    for (size_t i = 0; i < n; ++i) {
+      want_ids.push_back(c.columns[0].GetValue(i));
+      want_strings.push_back(c.columns[1].GetValue(i));
+      want_ints.push_back(c.columns[4].GetValue(i));
+    }
+    ASSERT_TRUE((*file)->Append(c).ok());
+    appends += n > 0;
+  }
+  ASSERT_TRUE((*file)->Finish().ok());
+  const std::vector<SqlType> types = Sample(1, 0).Types();
+  Chunk got;
+  size_t row = 0, chunks = 0;
+  while (true) {
+    ASSERT_TRUE((*file)->Read(types, &got).ok());
+    if (got.size == 0) break;
+    ++chunks;
+    for (size_t i = 0; i < got.size; ++i, ++row) {
+      ASSERT_LT(row, want_ids.size());
+      ASSERT_EQ(got.columns[0].GetValue(i), want_ids[row]) << row;
+      ASSERT_EQ(got.columns[1].GetValue(i), want_strings[row]) << row;
+      ASSERT_EQ(got.columns[4].GetValue(i), want_ints[row]) << row;
+    }
+  }
+  EXPECT_EQ(row, want_ids.size());
+  EXPECT_LT(chunks * 10, appends) << chunks << " chunks for " << appends << " appends";
+}
+
 TEST(SpillFile, UnusableDirectoryIsAClearError) {
   tp::testing::TempDir tmp;
   const fs::path blocker = tmp.path() / "file";
