@@ -71,8 +71,9 @@ compact_interval = "1m"
 compact_min_files = 8
 
 [query]
-# Memory one SQL query may use for its hash tables, sorts and result; a query
-# that needs more stops with an error ("0" = no limit).
+# Memory one SQL query may use for its hash tables, sorts and result. A
+# GROUP BY or join that needs more spills to files in DATA_DIR/tmp; a sort
+# that needs more stops with an error ("0" = no limit, no spilling).
 memory_limit = "256MiB"
 # A query running longer than this is stopped ("0" = no limit).
 timeout = "60s"

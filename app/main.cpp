@@ -2,13 +2,13 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "app/allocator.h"
+#include "app/process_setup.h"
 #include "app/commands.h"
 #include "app/serve.h"
 
 int main(int argc, char** argv) {
   using namespace tp::app;
-  ConfigureAllocator();
+  ConfigureProcess();
   CLI::App app{"tillpipe: a small shop's data pipeline in one process (events in, Parquet and SQL out)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tillpipe " TILLPIPE_VERSION);

@@ -53,7 +53,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "app/allocator.h"
+#include "app/process_setup.h"
 #include "app/config.h"
 #include "app/data_dir_lock.h"
 #include "app/simulator.h"
@@ -672,7 +672,7 @@ Options ParseArgs(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  tp::app::ConfigureAllocator();  // as the tillpipe binary does
+  tp::app::ConfigureProcess();  // as the tillpipe binary does
   Options o = ParseArgs(argc, argv);
   if (fs::path(o.out).is_relative() && o.out != "-") o.out = (fs::path(TILLPIPE_SOURCE_DIR) / o.out).string();
   std::vector<Query> queries = LoadQueries(fs::path(TILLPIPE_SOURCE_DIR) / "bench" / "queries", o.only);
@@ -721,7 +721,7 @@ int main(int argc, char** argv) {
      << (o.threads == 0 ? "one thread per core" : std::to_string(o.threads) + " threads")
      << ", " << (o.memory_limit == 0 ? std::string("no query memory limit")
                                  : "query memory limit " + MiB(o.memory_limit) + " MiB")
-     << ", malloc set up as in the tillpipe binary, app/allocator.h); "
+     << ", malloc and file limits set up as in the tillpipe binary, app/process_setup.h); "
      << "DuckDB " << native.value("duckdb_version", std::string("?"))
      << " in node (@duckdb/node-api), threads = 2, TimeZone = UTC. Hot: median of " << o.runs
      << " runs after one warm-up run, wall time of the query including its materialized result.\n\n";

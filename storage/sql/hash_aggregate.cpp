@@ -186,7 +186,9 @@ class GroupTable {
       ptrs.clear();
       for (const Vector& k : keys) ptrs.push_back(&k);
       HashRows(ptrs, n, hashes.data());
-      for (size_t i = 0; i < n; ++i) parts[start + i] = static_cast<uint8_t>(SpillPartitions::PartOf(hashes[i]));
+      for (size_t i = 0; i < n; ++i) {
+        parts[start + i] = static_cast<uint8_t>(SpillPartitions::PartOf(hashes[i]));
+      }
     }
     return parts;
   }

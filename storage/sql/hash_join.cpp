@@ -7,15 +7,15 @@
 // candidate.
 //
 // Spilling (an equi-join whose build side is more than a third of the
-// query's memory; needs a spill directory): once the query holds a third
-// of its limit
-// while the build side is collected, every build row goes to one of 64
-// spill files by the hash of its keys, and so does every probe row (the
-// probe side is then run to its end first). The join's output is produced a
-// part at a time (each thread takes the next part): part p's build rows are loaded and indexed, and part p's
-// probe rows stream through them, so a part needs about 1/64 of the build
-// side's memory. Equal keys hash alike, so every match is in one part; a
-// probe row with a NULL key matches nothing in any part (LEFT keeps it).
+// query's memory; needs a spill directory): once the query holds a third of
+// its limit while the build side is collected, every build row goes to one
+// of 128 spill parts by the hash of its keys, and so does every probe row
+// (the probe side is then run to its end first). The join's output is
+// produced a part at a time, each thread taking the next part: part p's
+// build rows are loaded and indexed and part p's probe rows stream through
+// them, so a part needs about 1/128 of the build side's memory. Equal keys
+// hash alike, so every match is in one part; a probe row with a NULL key
+// matches nothing in any part (LEFT keeps it).
 #include <algorithm>
 #include <utility>
 

@@ -9,7 +9,7 @@
 // their physical form; strings as a uint32 length per row, then the bytes.
 //
 // Appended rows are staged column by column and written as one chunk per
-// ~32 KB: a caller that splits its batches 64 ways (SpillPartitions) would
+// ~32 KB: a caller that splits its batches 128 ways (SpillPartitions) would
 // otherwise write, and read back, chunks of a few dozen rows, each costing
 // its own allocations.
 #pragma once
@@ -70,7 +70,7 @@ class SpillFile {
 // instance; files are created on first use.
 class SpillPartitions {
  public:
-  static constexpr int kBits = 6;
+  static constexpr int kBits = 7;
   static constexpr size_t kParts = size_t{1} << kBits;
   static size_t PartOf(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kBits)); }
 

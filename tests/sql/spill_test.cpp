@@ -72,7 +72,7 @@ TEST(SpillFile, ChunksComeBackExactlyAndInOrder) {
   EXPECT_EQ(got.size, 0u);
 }
 
-// Many small appends (as SpillPartitions makes, a batch split 64 ways)
+// Many small appends (as SpillPartitions makes, a batch split 128 ways)
 // come back as fewer, bigger chunks with every row in order.
 TEST(SpillFile, SmallAppendsComeBackCoalescedInOrder) {
   tp::testing::TempDir tmp;

@@ -1,4 +1,5 @@
-// Process-wide malloc settings for a query engine in a long-running process.
+// Process-wide settings for a query engine in a long-running process:
+// malloc thresholds and the open-file limit.
 #pragma once
 
 namespace tp::app {
@@ -10,7 +11,10 @@ namespace tp::app {
 // on a small VM costs microseconds per 4 KB page (measured: ~15% of the CPU
 // time of a 10M-row GROUP BY, bench/results/queries.md). glibc raises both
 // thresholds by itself as blocks are freed, up to 32 MB and 64 MB; this
-// starts there. Call once, first thing in main().
-void ConfigureAllocator();
+// starts there. Also raises the soft limit on open files to the hard one:
+// systemd starts services at 1024, and a query that spills holds a file per
+// spill part per thread next to the cached Parquet readers.
+// Call once, first thing in main().
+void ConfigureProcess();
 
 }  // namespace tp::app
