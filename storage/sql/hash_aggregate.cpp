@@ -318,7 +318,13 @@ class SpilledAggregate : public ChunkSource {
   }
 
   Status Prepare() {
-    for (auto& t : tables_) parts_of_.push_back(t->PartsOfGroups());
+    // Each table's groups listed by part, so a part finds its groups
+    // without scanning every group.
+    for (auto& t : tables_) {
+      const std::vector<uint8_t> parts = t->PartsOfGroups();
+      auto& by_part = groups_by_part_.emplace_back(kParts);
+      for (size_t g = 0; g < parts.size(); ++g) by_part[parts[g]].push_back(static_cast<uint32_t>(g));
+    }
     for (auto& sp : spills_) {
       if (!sp.files) continue;
       Status s = sp.files->Finish();
@@ -358,15 +364,11 @@ class SpilledAggregate : public ChunkSource {
       ctx->Release(pending_bytes_);
       pending_bytes_ = 0;
       GroupTable table(a_->key_types_, &a_->node_->aggregates, ctx);
-      std::vector<uint32_t> groups;
       for (size_t t = 0; t < a_->tables_.size(); ++t) {
-        groups.clear();
-        const auto& parts = a_->parts_of_[t];
-        for (size_t g = 0; g < parts.size(); ++g) {
-          if (parts[g] == p) groups.push_back(static_cast<uint32_t>(g));
-        }
+        std::vector<uint32_t>& groups = a_->groups_by_part_[t][p];  // this stream's part only
         Status s = table.MergeGroups(*a_->tables_[t], groups.data(), groups.size());
         if (!s.ok()) return s;
+        std::vector<uint32_t>().swap(groups);
       }
       Chunk chunk;
       for (auto& sp : a_->spills_) {
@@ -400,7 +402,7 @@ class SpilledAggregate : public ChunkSource {
   QueryContext* ctx_;
   std::vector<SqlType> key_types_, spill_types_;
   std::vector<std::unique_ptr<GroupTable>> tables_;  // what each thread held
-  std::vector<std::vector<uint8_t>> parts_of_;       // per table, per group
+  std::vector<std::vector<std::vector<uint32_t>>> groups_by_part_;  // per table, per part
   std::vector<SpillParts> spills_;                   // per thread
   std::atomic<size_t> next_part_{0};
 };
