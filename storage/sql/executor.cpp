@@ -387,6 +387,19 @@ int CompareValues(const Vector& v, size_t a, size_t b) {
   return 0;
 }
 
+void CopyStrings(const Vector& src, size_t n, Vector* dst, size_t at) {
+  auto* d = dst->data<std::string_view>() + at;
+  const auto* s = src.data<std::string_view>();
+  for (size_t i = 0; i < n; ++i) {
+    if (src.IsNull(i)) {
+      d[i] = {};
+      dst->SetNull(at + i);
+    } else {
+      d[i] = dst->AddString(s[i]);
+    }
+  }
+}
+
 Chunk Concat(const std::vector<SqlType>& types, std::vector<Chunk>& chunks) {
   Chunk out;
   if (chunks.size() == 1) {
@@ -402,18 +415,10 @@ Chunk Concat(const std::vector<SqlType>& types, std::vector<Chunk>& chunks) {
       // Copy the strings into one heap: appending would make the result pin
       // (and every later gather from it carry) one buffer per input chunk.
       v.Reset(types[k], rows);
-      auto* d = v.data<std::string_view>();
       size_t r = 0;
       for (const auto& c : chunks) {
-        const Vector& src = c.columns[k];
-        for (size_t i = 0; i < c.size; ++i, ++r) {
-          if (src.IsNull(i)) {
-            d[r] = {};
-            v.SetNull(r);
-          } else {
-            d[r] = v.AddString(src.data<std::string_view>()[i]);
-          }
-        }
+        CopyStrings(c.columns[k], c.size, &v, r);
+        r += c.size;
       }
       continue;
     }

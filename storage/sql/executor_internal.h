@@ -91,6 +91,10 @@ Result<std::shared_ptr<Collection>> RunWindow(PlanNode* node, Shared* shared);
 
 // ---- helpers shared by the operators ----
 
+// Copies rows [0, n) of the string vector `src` to rows [at, at + n) of
+// the owning vector `dst`, the bytes into dst's own heap (so dst pins none
+// of src's buffers); NULLs stay NULL.
+void CopyStrings(const Vector& src, size_t n, Vector* dst, size_t at);
 // One chunk of all rows of `chunks` (columns of `types`).
 Chunk Concat(const std::vector<SqlType>& types, std::vector<Chunk>& chunks);
 // Bytes a chunk pins, for the memory limit.

@@ -330,15 +330,7 @@ void OwnStrings(Chunk* c) {
   for (Vector& v : c->columns) {
     if (v.type().id != SqlTypeId::kString) continue;
     Vector copy(v.type(), c->size);
-    auto* dst = copy.data<std::string_view>();
-    const auto* src = v.data<std::string_view>();
-    for (size_t i = 0; i < c->size; ++i) {
-      if (v.IsNull(i)) {
-        copy.SetNull(i);
-      } else {
-        dst[i] = copy.AddString(src[i]);
-      }
-    }
+    CopyStrings(v, c->size, &copy, 0);
     v = std::move(copy);
   }
 }
