@@ -12,8 +12,8 @@ namespace tp::app {
 // time of a 10M-row GROUP BY, bench/results/queries.md). glibc raises both
 // thresholds by itself as blocks are freed, up to 32 MB and 64 MB; this
 // starts there. Also raises the soft limit on open files to the hard one:
-// systemd starts services at 1024, and a query that spills holds a file per
-// spill part per thread next to the cached Parquet readers.
+// systemd starts services at 1024, and the cached Parquet readers and the
+// queries' spill files (one per thread and side) share them.
 // Call once, first thing in main().
 void ConfigureProcess();
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -238,7 +239,10 @@ uint64_t KeyRowTable::Hash(const uint8_t* row) const {
 }
 
 // A slot holds id + 1 in its low 32 bits (0 = empty) and the row hash's
-// high 32 bits above, so most probes that miss never touch the rows.
+// high 32 bits above, so most probes that miss never touch the rows. A row
+// starts probing at the slot its hash's top bits name, so growing the
+// table re-places slots from the hash bits they hold: no row is read (each
+// would be a cache miss) and no row hashed again.
 void KeyRowTable::FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
   Probe<true>(rows, n, ids);
 }
@@ -255,10 +259,10 @@ void KeyRowTable::Probe(const uint8_t* rows, size_t n, uint32_t* ids) {
   // the whole batch's slots, then the rows they name, before probing, so
   // the misses overlap instead of queueing one after the other.
   if (slots_.size() > 4096) {
-    for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[scratch_[i] & mask_]);
+    for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[scratch_[i] >> shift_]);
     if (stride_ > 0) {
       for (size_t i = 0; i < n; ++i) {
-        const uint64_t e = slots_[scratch_[i] & mask_];
+        const uint64_t e = slots_[scratch_[i] >> shift_];
         if (e != 0) __builtin_prefetch(Row(static_cast<uint32_t>(e) - 1));
       }
     }
@@ -266,7 +270,7 @@ void KeyRowTable::Probe(const uint8_t* rows, size_t n, uint32_t* ids) {
   for (size_t i = 0; i < n; ++i) {
     const uint64_t h = scratch_[i];
     const uint8_t* row = rows + i * w;
-    size_t slot = h & mask_;
+    size_t slot = h >> shift_;
     while (true) {
       const uint64_t e = slots_[slot];
       if (e == 0) {
@@ -298,15 +302,25 @@ void KeyRowTable::Probe(const uint8_t* rows, size_t n, uint32_t* ids) {
   }
 }
 
+void KeyRowTable::Reserve(size_t rows) {
+  size_t capacity = slots_.size();
+  while (rows * 4 > capacity * 3) capacity *= 2;
+  if (capacity != slots_.size()) Rehash(capacity);
+}
+
 void KeyRowTable::Rehash(size_t capacity) {
-  constexpr uint64_t kHigh = 0xFFFFFFFF00000000ULL;
-  slots_.assign(capacity, 0);
-  mask_ = capacity - 1;
-  for (uint32_t id = 0; id < size_; ++id) {
-    const uint64_t h = Hash(Row(id));  // recomputed: no hash kept per row
-    size_t slot = h & mask_;
+  int bits = 0;
+  while ((size_t{1} << bits) < capacity) ++bits;
+  if (bits > 32) std::abort();  // ids are 32-bit: never this many rows
+  std::vector<uint64_t> old(size_t{1} << bits, 0);
+  old.swap(slots_);
+  mask_ = slots_.size() - 1;
+  shift_ = 64 - bits;
+  for (const uint64_t e : old) {  // the top bits of e are the row hash's
+    if (e == 0) continue;
+    size_t slot = e >> shift_;
     while (slots_[slot] != 0) slot = (slot + 1) & mask_;
-    slots_[slot] = (h & kHigh) | (uint64_t{id} + 1);
+    slots_[slot] = e;
   }
 }
 

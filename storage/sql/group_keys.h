@@ -108,6 +108,8 @@ class KeyRowTable {
   // ids[i] = the id of row i, or kMissing; adds nothing.
   static constexpr uint32_t kMissing = UINT32_MAX;
   void Find(const uint8_t* rows, size_t n, uint32_t* ids);
+  // Sizes the hash table for `rows` rows (no rehash while it fills).
+  void Reserve(size_t rows);
   size_t bytes() const;
 
  private:
@@ -125,6 +127,7 @@ class KeyRowTable {
   std::vector<std::unique_ptr<uint8_t[], BlockDelete>> blocks_;  // id's row: see Row()
   std::vector<uint64_t> slots_;   // see FindOrInsert
   size_t mask_ = 0;
+  int shift_ = 64;                // a hash's home slot is hash >> shift_
   std::vector<uint64_t> scratch_;
 };
 

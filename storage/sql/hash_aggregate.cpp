@@ -1,18 +1,23 @@
 // Hash aggregation. Every thread folds its rows into its own GroupTable
 // (keys as fixed-width rows, group_keys.h, each followed by its aggregate
-// states; open addressing on the key rows' hashes); the tables are then
-// merged into one, whose groups are the output.
+// states; open addressing on the key rows' hashes). A few groups are then
+// merged into one table, whose groups are the output. Many groups are
+// merged and output a part at a time, in parallel: each thread's table
+// notes the part (of kParts, by the hash of the keys) of every group it
+// adds, and each output stream takes the next part, merges that part's
+// groups from every table into a small fresh table and outputs them. (The
+// serial merge of 600K groups took longer than the parallel one plus the
+// output.)
 //
 // Spilling (a GROUP BY with more groups than a third of the query's
 // memory holds; needs a spill directory): once the query holds more than a
-// third of its limit, the threads stop adding groups. A row whose group a thread already
-// holds still updates it in place; the others are written, as evaluated
-// keys and arguments, to one of kParts spill files by the hash of their
-// keys. The output is then produced a part at a time (each thread takes
-// the next part): part p's groups from every thread's table (merged) plus
-// part p's spilled rows (folded into a fresh table), so a part needs about
-// 1/kParts of the groups' memory. Each
-// key is in exactly one part, so no group is output twice.
+// third of its limit, the threads stop adding groups. A row whose group a
+// thread already holds still updates it in place; the others are written,
+// as evaluated keys and arguments, to the spill file of their part. The
+// output is then produced a part at a time as above, part p's spilled rows
+// folded into its fresh table too, so a part needs about 1/kParts of the
+// groups' memory. Each key is in exactly one part, so no group is output
+// twice.
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -23,6 +28,33 @@
 
 namespace tp::storage::sql::exec {
 namespace {
+
+constexpr size_t kParts = SpillPartitions::kParts;
+// Fewer groups (all threads' tables together) are merged into one table.
+constexpr size_t kMergeByPartsFrom = size_t{1} << 16;
+
+// The HashRows hashes of some rows of key vectors (gathered first: cheaper
+// than hashing every row when few are wanted).
+class SelectedHasher {
+ public:
+  // hashes()[j] = the hash of row rows[j] of `keys`, for j < count.
+  const uint64_t* Hash(const std::vector<const Vector*>& keys, const uint32_t* rows, size_t count) {
+    gathered_.resize(keys.size());
+    ptrs_.clear();
+    for (size_t k = 0; k < keys.size(); ++k) {
+      gathered_[k].Gather(*keys[k], rows, count);
+      ptrs_.push_back(&gathered_[k]);
+    }
+    hashes_.resize(count);
+    HashRows(ptrs_, count, hashes_.data());
+    return hashes_.data();
+  }
+
+ private:
+  std::vector<Vector> gathered_;
+  std::vector<const Vector*> ptrs_;
+  std::vector<uint64_t> hashes_;
+};
 
 class GroupTable {
  public:
@@ -38,14 +70,13 @@ class GroupTable {
       stride += a.function->state_size;
     }
     table_ = std::make_unique<KeyRowTable>(width_, std::max<size_t>(stride, 1), align);
+    sink_.reset(new (std::align_val_t(64)) uint8_t[std::max<size_t>(stride, 1)]);  // align <= 64
+    for (const auto& a : *aggs_) has_destroy_ |= a.function->destroy != nullptr;
+    InitStates(sink_.get());
   }
   ~GroupTable() {
-    for (size_t g = 0; g < groups_; ++g) {
-      for (size_t a = 0; a < aggs_->size(); ++a) {
-        auto destroy = (*aggs_)[a].function->destroy;
-        if (destroy != nullptr) destroy(State(static_cast<uint32_t>(g)) + offsets_[a]);
-      }
-    }
+    for (size_t g = 0; g < groups_; ++g) DestroyStates(State(static_cast<uint32_t>(g)));
+    DestroyStates(sink_.get());
     ctx_->Release(reserved_);
   }
   GroupTable(const GroupTable&) = delete;
@@ -53,17 +84,20 @@ class GroupTable {
 
   size_t groups() const { return groups_; }
   uint8_t* State(uint32_t g) { return table_->Payload(g); }
+  void Reserve(size_t groups) { table_->Reserve(groups); }
+
+  // From now on, notes the part of each group added by Fold (the part its
+  // keys' HashRows hash falls in, as spilled rows are partitioned).
+  void TrackParts() { track_parts_ = true; }
+  const std::vector<uint8_t>& parts() const { return parts_; }
 
   // ids[i] = the group of key row i of `rows` (new groups are added).
   Status FindOrInsert(const uint8_t* rows, size_t n, uint32_t* ids) {
     table_->FindOrInsert(rows, n, ids);
-    for (; groups_ < table_->size(); ++groups_) {
-      uint8_t* state = State(static_cast<uint32_t>(groups_));
-      for (size_t a = 0; a < aggs_->size(); ++a) (*aggs_)[a].function->init(state + offsets_[a]);
-    }
+    for (; groups_ < table_->size(); ++groups_) InitStates(State(static_cast<uint32_t>(groups_)));
     // The key rows with their states, their hash table and the strings
     // count against the query's memory.
-    const size_t now = table_->bytes() + encoder_.intern_bytes();
+    const size_t now = table_->bytes() + encoder_.intern_bytes() + parts_.capacity();
     if (now <= reserved_) return Status::OK();
     const size_t more = now - reserved_;
     reserved_ = now;
@@ -118,8 +152,10 @@ class GroupTable {
     rows_.resize(in.n * width_);
     encoder_.Encode(in.keys, in.n, rows_.data());
     ids_.resize(in.n);
+    const size_t before = groups_;
     Status s = FindOrInsert(rows_.data(), in.n, ids_.data());
     if (!s.ok()) return s;
+    if (track_parts_ && groups_ > before) NoteParts(in, before);
     return UpdateStates(in, nullptr, in.n);
   }
 
@@ -143,11 +179,20 @@ class GroupTable {
     }
     if (found_.empty()) return Status::OK();
     if (found_.size() == n) return UpdateStates(in, nullptr, n);
-    return UpdateStates(in, found_.data(), found_.size());
+    if (missing->size() * 2 > n) return UpdateStates(in, found_.data(), found_.size());
+    // Few rows miss: update every row, the missing ones into the sink
+    // (cheaper than gathering the arguments of the others).
+    for (uint32_t r : *missing) ids_[r] = KeyRowTable::kMissing;
+    Status s = UpdateStates(in, nullptr, n);
+    if (has_destroy_) {
+      DestroyStates(sink_.get());
+      InitStates(sink_.get());
+    }
+    return s;
   }
 
   // Updates the states of ids_[r] with row r of `in`, for the rows r of
-  // `sel` (all n rows when null).
+  // `sel` (all n rows when null). Rows with id kMissing update the sink.
   Status UpdateStates(const Inputs& in, const uint32_t* sel, size_t n) {
     states_.resize(n);
     std::vector<const Vector*> args;
@@ -165,32 +210,13 @@ class GroupTable {
         args.push_back(v);
       }
       for (size_t i = 0; i < n; ++i) {
-        states_[i] = State(ids_[sel != nullptr ? sel[i] : i]) + offsets_[a];
+        const uint32_t id = ids_[sel != nullptr ? sel[i] : i];
+        states_[i] = (id == KeyRowTable::kMissing ? sink_.get() : State(id)) + offsets_[a];
       }
       Status s = agg.function->update(states_.data(), args.data(), n);
       if (!s.ok()) return s;
     }
     return Status::OK();
-  }
-
-  // For each group, the spill part its keys hash to (as HashRows hashes
-  // the keys of spilled rows).
-  std::vector<uint8_t> PartsOfGroups() {
-    std::vector<uint8_t> parts(groups_);
-    std::vector<Vector> keys;
-    std::vector<const Vector*> ptrs;
-    std::vector<uint64_t> hashes(kBatchSize);
-    for (size_t start = 0; start < groups_; start += kBatchSize) {
-      const size_t n = std::min(kBatchSize, groups_ - start);
-      encoder_.Decode(table_->Row(static_cast<uint32_t>(start)), n, &keys, table_->stride());
-      ptrs.clear();
-      for (const Vector& k : keys) ptrs.push_back(&k);
-      HashRows(ptrs, n, hashes.data());
-      for (size_t i = 0; i < n; ++i) {
-        parts[start + i] = static_cast<uint8_t>(SpillPartitions::PartOf(hashes[i]));
-      }
-    }
-    return parts;
   }
 
   // Moves every group of `other` into this table.
@@ -205,6 +231,12 @@ class GroupTable {
       auto group = [&](size_t i) {
         return groups != nullptr ? groups[start + i] : static_cast<uint32_t>(start + i);
       };
+      if (groups != nullptr) {  // scattered over `other`: overlap the cache misses
+        for (size_t i = 0; i < n; ++i) {
+          __builtin_prefetch(other.table_->Row(group(i)));
+          __builtin_prefetch(other.State(group(i)));
+        }
+      }
       rows_.resize(n * width_);
       for (size_t i = 0; i < n; ++i) {
         encoder_.Translate(other.encoder_, other.table_->Row(group(i)), rows_.data() + i * width_);
@@ -255,6 +287,33 @@ class GroupTable {
   }
 
  private:
+  void InitStates(uint8_t* states) {
+    for (size_t a = 0; a < aggs_->size(); ++a) (*aggs_)[a].function->init(states + offsets_[a]);
+  }
+  void DestroyStates(uint8_t* states) {
+    for (size_t a = 0; a < aggs_->size(); ++a) {
+      auto destroy = (*aggs_)[a].function->destroy;
+      if (destroy != nullptr) destroy(states + offsets_[a]);
+    }
+  }
+
+  // Notes the parts of the groups from `first` on, which Fold just added
+  // from rows of `in` (the first row of each new group, in id order).
+  void NoteParts(const Inputs& in, size_t first) {
+    new_rows_.clear();
+    uint32_t next = static_cast<uint32_t>(first);
+    for (size_t i = 0; i < in.n && next < groups_; ++i) {
+      if (ids_[i] == next) {
+        new_rows_.push_back(static_cast<uint32_t>(i));
+        ++next;
+      }
+    }
+    const uint64_t* h = hasher_.Hash(in.keys, new_rows_.data(), new_rows_.size());
+    for (size_t j = 0; j < new_rows_.size(); ++j) {
+      parts_.push_back(static_cast<uint8_t>(SpillPartitions::PartOf(h[j])));
+    }
+  }
+
   KeyEncoder encoder_;
   const size_t width_;
   std::unique_ptr<KeyRowTable> table_;  // group g is key row g; its states are its payload
@@ -263,7 +322,16 @@ class GroupTable {
   std::vector<size_t> offsets_;  // of each aggregate's state in the payload
   size_t groups_ = 0;
   size_t reserved_ = 0;
+  bool track_parts_ = false;
+  std::vector<uint8_t> parts_;  // of each group, when tracked
+  struct AlignedDelete {
+    void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(64)); }
+  };
+  std::unique_ptr<uint8_t[], AlignedDelete> sink_;  // states updated and thrown away
+  bool has_destroy_ = false;
   // scratch
+  SelectedHasher hasher_;
+  std::vector<uint32_t> new_rows_;
   std::vector<uint8_t> rows_;
   std::vector<uint32_t> ids_, found_;
   std::vector<uint8_t> unknown_;
@@ -275,14 +343,13 @@ class GroupTable {
 
 namespace {
 
-constexpr size_t kParts = SpillPartitions::kParts;
-
 // One thread's spill files, one per part.
 struct SpillParts {
   std::unique_ptr<SpillPartitions> files;  // null until the thread spills
   std::vector<uint32_t> missing;
   std::vector<uint64_t> hashes;
   std::vector<const Vector*> cols;
+  SelectedHasher hasher;
 };
 
 // Writes rows `parts->missing` of `in` to the part files by key hash.
@@ -291,24 +358,29 @@ Status SpillRows(const GroupTable::Inputs& in, SpillParts* parts, QueryContext* 
   if (!parts->files) {
     parts->files = std::make_unique<SpillPartitions>(ctx->spill_dir(), &ctx->spilled_bytes);
   }
-  // Hash the keys of all rows (cheaper than gathering the missing first).
+  // Hashes by row number: of every row when many miss, else of the missing.
+  const std::vector<uint32_t>& missing = parts->missing;
   parts->hashes.resize(in.n);
-  HashRows(in.keys, in.n, parts->hashes.data());
+  if (missing.size() * 4 > in.n) {
+    HashRows(in.keys, in.n, parts->hashes.data());
+  } else {
+    const uint64_t* h = parts->hasher.Hash(in.keys, missing.data(), missing.size());
+    for (size_t j = 0; j < missing.size(); ++j) parts->hashes[missing[j]] = h[j];
+  }
   parts->cols = in.keys;
   parts->cols.insert(parts->cols.end(), in.args.begin(), in.args.end());
   return parts->files->Write(parts->cols, in.n, parts->hashes.data(), parts->missing.data(),
                              parts->missing.size());
 }
 
-// The output of a GROUP BY that spilled: each thread's stream takes the
-// next part not yet taken and outputs its groups, until no part is left.
-// Parts hold disjoint groups, so streams merge from the threads' tables at
-// once without locks.
-class SpilledAggregate : public ChunkSource {
+// The output of a GROUP BY by parts (many groups, or spilled): each
+// thread's stream takes the next part not yet taken and outputs its
+// groups, until no part is left. Parts hold disjoint groups, so streams
+// merge from the threads' tables at once without locks.
+class PartsOutput : public ChunkSource {
  public:
-  SpilledAggregate(PlanNode* node, QueryContext* ctx,
-                   std::vector<std::unique_ptr<GroupTable>> tables,
-                   std::vector<SpillParts> spills)
+  PartsOutput(PlanNode* node, QueryContext* ctx, std::vector<std::unique_ptr<GroupTable>> tables,
+              std::vector<SpillParts> spills)
       : node_(node), ctx_(ctx), tables_(std::move(tables)), spills_(std::move(spills)) {
     for (const auto& g : node->groups) key_types_.push_back(g->type);
     spill_types_ = key_types_;
@@ -321,7 +393,7 @@ class SpilledAggregate : public ChunkSource {
     // Each table's groups listed by part, so a part finds its groups
     // without scanning every group.
     for (auto& t : tables_) {
-      const std::vector<uint8_t> parts = t->PartsOfGroups();
+      const std::vector<uint8_t>& parts = t->parts();
       auto& by_part = groups_by_part_.emplace_back(kParts);
       for (size_t g = 0; g < parts.size(); ++g) by_part[parts[g]].push_back(static_cast<uint32_t>(g));
     }
@@ -338,7 +410,7 @@ class SpilledAggregate : public ChunkSource {
  private:
   class PartsStream : public Stream {
    public:
-    explicit PartsStream(SpilledAggregate* a) : a_(a) {}
+    explicit PartsStream(PartsOutput* a) : a_(a) {}
     ~PartsStream() override { a_->ctx_->Release(pending_bytes_); }
     Status Next(Chunk* out) override {
       while (ready_ >= pending_.size()) {
@@ -364,6 +436,9 @@ class SpilledAggregate : public ChunkSource {
       ctx->Release(pending_bytes_);
       pending_bytes_ = 0;
       GroupTable table(a_->key_types_, &a_->node_->aggregates, ctx);
+      size_t groups = 0;
+      for (const auto& by_part : a_->groups_by_part_) groups += by_part[p].size();
+      table.Reserve(groups);
       for (size_t t = 0; t < a_->tables_.size(); ++t) {
         std::vector<uint32_t>& groups = a_->groups_by_part_[t][p];  // this stream's part only
         Status s = table.MergeGroups(*a_->tables_[t], groups.data(), groups.size());
@@ -392,7 +467,7 @@ class SpilledAggregate : public ChunkSource {
       return ctx->Reserve(pending_bytes_);
     }
 
-    SpilledAggregate* a_;
+    PartsOutput* a_;
     std::vector<Chunk> pending_;  // the current part's output
     size_t ready_ = 0;
     size_t pending_bytes_ = 0;
@@ -415,12 +490,13 @@ Status RunAggregate(PlanNode* node, Shared* shared) {
   std::vector<SqlType> key_types;
   for (const auto& g : node->groups) key_types.push_back(g->type);
   std::vector<std::unique_ptr<GroupTable>> tables;
+  const bool may_spill = !node->groups.empty();  // and be merged by parts
   for (int t = 0; t < threads; ++t) {
     tables.push_back(std::make_unique<GroupTable>(key_types, &node->aggregates, ctx));
+    if (may_spill) tables.back()->TrackParts();
   }
   std::vector<SpillParts> spills(static_cast<size_t>(threads));
   std::atomic<bool> spilling{false};
-  const bool may_spill = !node->groups.empty();
   Status s = RunParallel(node->children[0].get(), shared, threads, [&](int t, Chunk& chunk) {
     GroupTable& table = *tables[static_cast<size_t>(t)];
     GroupTable::Inputs in;
@@ -436,8 +512,10 @@ Status RunAggregate(PlanNode* node, Shared* shared) {
     return SpillRows(in, &parts, ctx);
   });
   if (!s.ok()) return s;
-  if (spilling.load()) {
-    auto source = std::make_shared<SpilledAggregate>(node, ctx, std::move(tables), std::move(spills));
+  size_t groups = 0;
+  for (const auto& t : tables) groups += t->groups();
+  if (spilling.load() || (may_spill && tables.size() > 1 && groups >= kMergeByPartsFrom)) {
+    auto source = std::make_shared<PartsOutput>(node, ctx, std::move(tables), std::move(spills));
     s = source->Prepare();
     if (!s.ok()) return s;
     shared->sources[node] = std::move(source);

@@ -10,7 +10,6 @@
 namespace tp::storage::sql {
 namespace {
 
-constexpr size_t kWriteBuffer = 64 << 10;
 constexpr size_t kChunkBytes = 32 << 10;  // staged bytes per written chunk
 
 template <typename T>
@@ -26,7 +25,7 @@ Status Errno(const std::string& what, const std::filesystem::path& dir) {
 
 }  // namespace
 
-Result<std::unique_ptr<SpillFile>> SpillFile::Create(const std::filesystem::path& dir) {
+Result<std::shared_ptr<SpillDisk>> SpillDisk::Create(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -37,49 +36,96 @@ Result<std::unique_ptr<SpillFile>> SpillFile::Create(const std::filesystem::path
     if (fd >= 0) ::unlink(name.c_str());
   }
   if (fd < 0) return Errno("cannot create", dir);
-  return std::unique_ptr<SpillFile>(new SpillFile(fd, dir));
+  return std::shared_ptr<SpillDisk>(new SpillDisk(fd, dir));
 }
 
-SpillFile::~SpillFile() { ::close(fd_); }
+SpillDisk::~SpillDisk() { ::close(fd_); }
+
+Status SpillDisk::Append(const std::string& bytes, uint64_t* offset) {
+  *offset = end_.fetch_add(bytes.size());
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,
+                               static_cast<off_t>(*offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Errno("cannot write", dir_);
+    done += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+Status SpillDisk::ReadAt(uint64_t offset, char* out, size_t bytes) {
+  size_t done = 0;
+  while (done < bytes) {
+    const ssize_t n = ::pread(fd_, out + done, bytes - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Errno("cannot read", dir_);
+    done += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<SpillFile>> SpillFile::Create(const std::filesystem::path& dir) {
+  auto disk = SpillDisk::Create(dir);
+  if (!disk.ok()) return disk.status();
+  return std::make_unique<SpillFile>(std::move(*disk));
+}
+
+SpillFile::~SpillFile() = default;
 
 Status SpillFile::Append(const Chunk& c) {
-  if (c.size == 0) return Status::OK();
-  staged_.resize(c.columns.size());
-  for (size_t k = 0; k < c.columns.size(); ++k) {
-    const Vector& v = c.columns[k];
+  std::vector<const Vector*> cols;
+  for (const Vector& v : c.columns) cols.push_back(&v);
+  return Append(cols, nullptr, c.size);
+}
+
+Status SpillFile::Append(const std::vector<const Vector*>& cols, const uint32_t* rows,
+                         size_t count) {
+  if (count == 0) return Status::OK();
+  auto row = [rows](size_t i) { return rows != nullptr ? rows[i] : i; };
+  staged_.resize(cols.size());
+  for (size_t k = 0; k < cols.size(); ++k) {
+    const Vector& v = *cols[k];
     Staged& st = staged_[k];
     const size_t before = st.validity.size() + st.values.size() + st.lengths.size();
     const uint8_t* valid = v.validity();
-    if (valid != nullptr) {
-      st.validity.append(reinterpret_cast<const char*>(valid), c.size);
+    if (valid == nullptr) {
+      st.validity.append(count, '\1');
+    } else if (rows == nullptr) {
+      st.validity.append(reinterpret_cast<const char*>(valid), count);
       st.any_null = true;
     } else {
-      st.validity.append(c.size, '\1');
+      for (size_t i = 0; i < count; ++i) st.validity.push_back(static_cast<char>(valid[rows[i]]));
+      st.any_null = true;
     }
     if (v.type().id == SqlTypeId::kString) {
       const auto* d = v.data<std::string_view>();
-      for (size_t i = 0; i < c.size; ++i) {
-        Put<uint32_t>(&st.lengths, static_cast<uint32_t>(d[i].size()));
-        st.values.append(d[i]);
+      for (size_t i = 0; i < count; ++i) {
+        const std::string_view sv = d[row(i)];
+        Put<uint32_t>(&st.lengths, static_cast<uint32_t>(sv.size()));
+        st.values.append(sv);
       }
     } else {
-      st.values.append(reinterpret_cast<const char*>(v.data<uint8_t>()),
-                       c.size * PhysicalWidth(v.type().id));
+      const size_t w = PhysicalWidth(v.type().id);
+      const char* data = reinterpret_cast<const char*>(v.data<uint8_t>());
+      if (rows == nullptr) {
+        st.values.append(data, count * w);
+      } else {
+        for (size_t i = 0; i < count; ++i) st.values.append(data + rows[i] * w, w);
+      }
     }
     staged_bytes_ += st.validity.size() + st.values.size() + st.lengths.size() - before;
   }
-  staged_rows_ += c.size;
+  staged_rows_ += count;
   if (staged_bytes_ < kChunkBytes) return Status::OK();
-  Frame();
-  return buffer_.size() >= kWriteBuffer ? Flush() : Status::OK();
+  return Flush();
 }
 
-void SpillFile::Frame() {
-  if (staged_rows_ == 0) return;
-  const size_t header = buffer_.size();
+Status SpillFile::Flush() {
+  if (staged_rows_ == 0) return Status::OK();
+  buffer_.clear();
   Put<uint32_t>(&buffer_, static_cast<uint32_t>(staged_rows_));
   Put<uint32_t>(&buffer_, 0);  // payload bytes, set below
-  const size_t start = buffer_.size();
   for (Staged& st : staged_) {
     buffer_.push_back(st.any_null ? 1 : 0);
     if (st.any_null) buffer_.append(st.validity);
@@ -90,63 +136,39 @@ void SpillFile::Frame() {
     st.lengths.clear();
     st.any_null = false;
   }
-  const uint32_t payload = static_cast<uint32_t>(buffer_.size() - start);
-  std::memcpy(buffer_.data() + header + 4, &payload, 4);
+  const uint32_t payload = static_cast<uint32_t>(buffer_.size() - 8);
+  std::memcpy(buffer_.data() + 4, &payload, 4);
   staged_rows_ = 0;
   staged_bytes_ = 0;
-}
-
-Status SpillFile::Flush() {
-  size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
-                               static_cast<off_t>(written_ + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Errno("cannot write", dir_);
-    done += static_cast<size_t>(n);
-  }
+  uint64_t offset;
+  Status s = disk_->Append(buffer_, &offset);
+  if (!s.ok()) return s;
+  chunks_.emplace_back(offset, static_cast<uint32_t>(buffer_.size()));
   written_ += buffer_.size();
-  buffer_.clear();
+  std::string().swap(buffer_);  // 128 parts per thread: keep only the staged rows
   return Status::OK();
 }
 
 Status SpillFile::Finish() {
-  Frame();
   Status s = Flush();
-  std::string().swap(buffer_);
   std::vector<Staged>().swap(staged_);
-  read_pos_ = 0;
+  next_chunk_ = 0;
   return s;
 }
 
 Status SpillFile::Read(const std::vector<SqlType>& types, Chunk* out) {
   out->columns.resize(types.size());
   out->size = 0;
-  if (read_pos_ >= written_) return Status::OK();
-  auto read = [&](char* dst, size_t bytes) -> Status {
-    size_t done = 0;
-    while (done < bytes) {
-      const ssize_t n =
-          ::pread(fd_, dst + done, bytes - done, static_cast<off_t>(read_pos_ + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Errno("cannot read", dir_);
-      done += static_cast<size_t>(n);
-    }
-    read_pos_ += bytes;
-    return Status::OK();
-  };
-  char header[8];
-  Status s = read(header, 8);
+  if (next_chunk_ >= chunks_.size()) return Status::OK();
+  const auto [offset, bytes] = chunks_[next_chunk_++];
+  // Strings are views into the chunk, kept alive by its vectors: no copy
+  // per string, and a chunk holds exactly its own bytes.
+  auto buffer = std::make_shared<std::string>(bytes, '\0');
+  Status s = disk_->ReadAt(offset, buffer->data(), bytes);
   if (!s.ok()) return s;
-  uint32_t rows, payload;
-  std::memcpy(&rows, header, 4);
-  std::memcpy(&payload, header + 4, 4);
-  // Strings are views into the chunk's payload, kept alive by its vectors:
-  // no copy per string, and a chunk holds exactly its own bytes.
-  auto buffer = std::make_shared<std::string>(payload, '\0');
-  s = read(buffer->data(), payload);
-  if (!s.ok()) return s;
-  const char* p = buffer->data();
+  uint32_t rows;
+  std::memcpy(&rows, buffer->data(), 4);
+  const char* p = buffer->data() + 8;
   for (size_t k = 0; k < types.size(); ++k) {
     Vector& v = out->columns[k];
     v.Reset(types[k], rows);
@@ -180,11 +202,9 @@ Status SpillPartitions::Write(const std::vector<const Vector*>& cols, size_t n,
   if (rows == nullptr) count = n;
   if (count == 0) return Status::OK();
   if (files_.empty()) {
-    for (size_t p = 0; p < kParts; ++p) {
-      auto f = SpillFile::Create(dir_);
-      if (!f.ok()) return f.status();
-      files_.push_back(std::move(*f));
-    }
+    auto disk = SpillDisk::Create(dir_);
+    if (!disk.ok()) return disk.status();
+    for (size_t p = 0; p < kParts; ++p) files_.push_back(std::make_unique<SpillFile>(*disk));
     rows_of_.resize(kParts);
   }
   for (auto& r : rows_of_) r.clear();
@@ -192,14 +212,11 @@ Status SpillPartitions::Write(const std::vector<const Vector*>& cols, size_t n,
     const uint32_t row = rows != nullptr ? rows[i] : static_cast<uint32_t>(i);
     rows_of_[PartOf(hashes[row])].push_back(row);
   }
-  out_.columns.resize(cols.size());
   for (size_t p = 0; p < kParts; ++p) {
     const auto& sel = rows_of_[p];
     if (sel.empty()) continue;
-    for (size_t k = 0; k < cols.size(); ++k) out_.columns[k].Gather(*cols[k], sel.data(), sel.size());
-    out_.size = sel.size();
     const uint64_t before = files_[p]->bytes_written();
-    Status s = files_[p]->Append(out_);
+    Status s = files_[p]->Append(cols, sel.data(), sel.size());
     if (!s.ok()) return s;
     if (spilled_ != nullptr) *spilled_ += files_[p]->bytes_written() - before;
   }

@@ -1,11 +1,15 @@
 // Spill files (storage/sql/spill.h): chunks of every type, NULLs and long
 // strings read back exactly, in order; the file never appears in its
-// directory; a directory that cannot be created is a clear error.
+// directory; a directory that cannot be created is a clear error; rows
+// split into parts come back from their own part only, all parts through
+// one file descriptor.
 #include "storage/sql/spill.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
+#include <iterator>
 #include <filesystem>
 #include <string>
 
@@ -108,6 +112,60 @@ TEST(SpillFile, SmallAppendsComeBackCoalescedInOrder) {
   }
   EXPECT_EQ(row, want_ids.size());
   EXPECT_LT(chunks * 10, appends) << chunks << " chunks for " << appends << " appends";
+}
+
+size_t OpenFiles() {
+  return static_cast<size_t>(std::distance(fs::directory_iterator("/proc/self/fd"),
+                                           fs::directory_iterator{}));
+}
+
+// Rows written by hash to 128 parts (selected rows of each batch, as a
+// GROUP BY spills the rows whose group it does not hold): each part reads
+// back exactly its rows, in order, interleaved chunks notwithstanding.
+TEST(SpillPartitions, EachPartReadsBackItsRowsThroughOneFile) {
+  tp::testing::TempDir tmp;
+  std::atomic<uint64_t> spilled{0};
+  SpillPartitions parts(tmp.path(), &spilled);
+  const size_t before = OpenFiles();
+  std::vector<std::vector<int64_t>> want(SpillPartitions::kParts);
+  std::vector<uint64_t> hashes(kBatchSize);
+  std::vector<uint32_t> rows;
+  for (int k = 0; k < 300; ++k) {
+    Chunk c = Sample(kBatchSize, k);
+    std::vector<const Vector*> cols;
+    for (const Vector& v : c.columns) cols.push_back(&v);
+    rows.clear();
+    for (size_t i = 0; i < kBatchSize; ++i) {
+      hashes[i] = (static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ULL) ^ static_cast<uint64_t>(k);
+      if ((i + static_cast<size_t>(k)) % 3 != 0) {  // two rows in three
+        rows.push_back(static_cast<uint32_t>(i));
+        want[SpillPartitions::PartOf(hashes[i])].push_back(c.columns[0].data<int64_t>()[i]);
+      }
+    }
+    ASSERT_TRUE(parts.Write(cols, kBatchSize, hashes.data(), rows.data(), rows.size()).ok());
+  }
+  EXPECT_EQ(OpenFiles(), before + 1) << "128 parts, one file";
+  EXPECT_TRUE(fs::is_empty(tmp.path()));
+  EXPECT_GT(spilled.load(), uint64_t{300} * kBatchSize * 2 / 3 * 8);
+  ASSERT_TRUE(parts.Finish().ok());
+  const std::vector<SqlType> types = Sample(1, 0).Types();
+  for (size_t p = 0; p < SpillPartitions::kParts; ++p) {
+    ASSERT_FALSE(want[p].empty());
+    std::vector<int64_t> got;
+    Chunk chunk;
+    while (true) {
+      ASSERT_TRUE(parts.part(p)->Read(types, &chunk).ok());
+      if (chunk.size == 0) break;
+      for (size_t i = 0; i < chunk.size; ++i) {
+        got.push_back(chunk.columns[0].data<int64_t>()[i]);
+        // The other columns came with their row.
+        const int64_t v = got.back();
+        ASSERT_EQ(chunk.columns[2].data<double>()[i], static_cast<double>(v) / 3) << p;
+      }
+    }
+    ASSERT_EQ(got, want[p]) << "part " << p;
+    parts.Drop(p);
+  }
 }
 
 TEST(SpillFile, UnusableDirectoryIsAClearError) {
