@@ -15,6 +15,8 @@
 #include "storage/sql/binder.h"
 #include "storage/sql/binder_internal.h"
 #include "storage/sql/executor.h"
+#include "storage/sql/expression.h"
+#include "storage/sql/functions.h"
 #include "storage/sql/parser.h"
 #include "storage/sql/reader_cache.h"
 #include "storage/sql/suggest.h"
@@ -166,7 +168,6 @@ const char* const kSystemTables[] = {"tables", "columns", "partitions", "files"}
 // chunks of the scan's columns and types.
 Status CopyTail(const std::vector<TailPart>& parts, const PlanNode& scan, int32_t from_day,
                 int32_t to_day, const EvalContext& ctx, std::vector<Chunk>* out) {
-  (void)ctx;
   for (const TailPart& part : parts) {
     const size_t rows = part.row_day->size();
     std::vector<uint32_t> sel;
@@ -205,10 +206,21 @@ Status CopyTail(const std::vector<TailPart>& parts, const PlanNode& scan, int32_
       }
       if (type == scan.types[c]) {
         v = std::move(copy);
-      } else {
-        return Status::InvalidArgument("column " + scan.names[c] + " of table " + scan.table +
-                                       " changed type while the query started; run it again");
+        continue;
       }
+      // Rows decoded under an older schema (a narrower type): cast as a
+      // scan casts an older file's column.
+      auto cast = BindCast(MakeColumn(0, type, scan.names[c]), scan.types[c], 0);
+      if (!cast.ok()) {
+        return Status::InvalidArgument("column " + scan.names[c] + " of table " + scan.table +
+                                       " holds " + type.ToString() + " rows not yet written, " +
+                                       "which cannot be read as " + scan.types[c].ToString());
+      }
+      Chunk one;
+      one.size = sel.size();
+      one.columns.push_back(std::move(copy));
+      Status s = Evaluate(ctx, **cast, one, &v);
+      if (!s.ok()) return s;
     }
     out->push_back(std::move(chunk));
   }
@@ -410,14 +422,22 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
   auto plan = Bind(sql, **statement, lookup, eval, error);
   if (!plan.ok()) return plan.status();
 
-  // The snapshot: per scan, the live files of its days plus the tail.
+  // The snapshot: per scan, the live files of its days plus the tail. The
+  // scans of one table are listed together, under its tail's lock, so the
+  // two sides of a self-join see the same rows even if a flush lands
+  // between them.
   std::vector<PlanNode*> scans;
   CollectScans(plan->get(), &scans);
+  std::map<std::string, std::vector<PlanNode*>> scans_of;
+  for (PlanNode* scan : scans) scans_of[scan->table].push_back(scan);
   std::map<const PlanNode*, TableData> data;
-  for (PlanNode* scan : scans) {
-    TableData& td = data[scan];
+  struct Days {
+    std::string from, to;  // "" = unbounded
+    int32_t from_day = INT32_MIN, to_day = INT32_MAX;
+  };
+  auto days_of = [&](const PlanNode* scan) {
+    Days d;
     const TimeRange& range = scan->time_range;
-    if (range.empty()) continue;  // the WHERE clause rules out every row
     const bool date_column = !scan->time_column.empty() &&
                              scan->table_schema.fields[static_cast<size_t>(
                                  scan->table_schema.Find(scan->time_column))].type.id == TypeId::kDate;
@@ -425,55 +445,61 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
       if (date_column) return static_cast<int32_t>(FloorDiv(us, kMicrosPerDay));
       return static_cast<int32_t>(FloorDiv(impl_->zone->ToLocal(us), kMicrosPerDay));
     };
-    const int32_t from_day = range.min_us == INT64_MIN ? INT32_MIN : local_day(range.min_us);
-    const int32_t to_day = range.max_us == INT64_MAX ? INT32_MAX : local_day(range.max_us);
-    const std::string from = from_day == INT32_MIN ? "" : FormatDate(from_day);
-    const std::string to = to_day == INT32_MAX ? "" : FormatDate(to_day);
-    Status listed;
-    auto list_files = [&] {
-      if (eo.snapshots != nullptr) {
-        auto snap = eo.snapshots->Acquire(scan->table, from, to);
-        if (!snap.ok()) {
-          listed = snap.status();
-          return;
-        }
-        td.files = snap->files();
-        td.pin = std::move(*snap);
-      } else {
-        auto files = eo.catalog->Files(scan->table, from, to);
-        if (!files.ok()) {
-          listed = files.status();
-          return;
-        }
-        td.files = std::move(*files);
+    if (range.min_us != INT64_MIN) d.from = FormatDate(d.from_day = local_day(range.min_us));
+    if (range.max_us != INT64_MAX) d.to = FormatDate(d.to_day = local_day(range.max_us));
+    return d;
+  };
+  // Lists a scan's files and copies its tail rows (`tail` null: none).
+  auto snapshot = [&](PlanNode* scan, const std::vector<TailPart>* tail) -> Status {
+    TableData& td = data[scan];
+    if (scan->time_range.empty()) return Status::OK();  // WHERE rules out every row
+    const Days d = days_of(scan);
+    if (eo.snapshots != nullptr) {
+      auto snap = eo.snapshots->Acquire(scan->table, d.from, d.to);
+      if (!snap.ok()) return snap.status();
+      td.files = snap->files();
+      td.pin = std::move(*snap);
+    } else {
+      auto files = eo.catalog->Files(scan->table, d.from, d.to);
+      if (!files.ok()) return files.status();
+      td.files = std::move(*files);
+    }
+    if (tail == nullptr) return Status::OK();
+    return CopyTail(*tail, *scan, d.from_day, d.to_day, eval, &td.tail);
+  };
+  for (auto& [table, group] : scans_of) {
+    Status taken;
+    auto snapshot_all = [&](const std::vector<TailPart>* tail) {
+      for (PlanNode* scan : group) {
+        if (taken.ok()) taken = snapshot(scan, tail);
       }
     };
     if (eo.tail != nullptr) {
-      Status copied;
-      Status s = eo.tail->ReadTail(scan->table, [&](const std::vector<TailPart>& parts) {
-        list_files();
-        copied = CopyTail(parts, *scan, from_day, to_day, eval, &td.tail);
-      });
+      Status s = eo.tail->ReadTail(table, [&](const std::vector<TailPart>& parts) { snapshot_all(&parts); });
       if (s.code() == Status::Code::kNotFound) {
-        list_files();  // a table the materializer does not fill (any more)
+        snapshot_all(nullptr);  // a table the materializer does not fill (any more)
       } else if (!s.ok()) {
         return s;
       }
-      if (!copied.ok()) return copied;
     } else {
-      list_files();
+      snapshot_all(nullptr);
     }
-    if (!listed.ok()) return listed;
-    if (!from.empty() || !to.empty()) {  // files of the days the time range ruled out
+    if (!taken.ok()) return taken;
+  }
+  for (PlanNode* scan : scans) {
+    TableData& td = data[scan];
+    if (scan->time_range.empty()) continue;
+    const Days d = days_of(scan);
+    if (!d.from.empty() || !d.to.empty()) {  // files of the days the time range ruled out
       auto days = eo.catalog->Days(scan->table);
       if (days.ok()) {
         uint64_t all = 0;
-        for (const auto& d : *days) all += d.files;
+        for (const auto& day : *days) all += day.files;
         td.files_pruned = all > td.files.size() ? all - td.files.size() : 0;
       }
     }
     td.readers = impl_->readers.get();
-    impl_->readers->Retain(scan->table, from, to, td.files);
+    impl_->readers->Retain(scan->table, d.from, d.to, td.files);
   }
 
   QueryLimits limits = options.limits ? *options.limits : eo.limits;
