@@ -467,10 +467,11 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
     if (tail == nullptr) return Status::OK();
     return CopyTail(*tail, *scan, d.from_day, d.to_day, eval, &td.tail);
   };
-  for (auto& [table, group] : scans_of) {
+  for (const auto& table_scans : scans_of) {
+    const std::string& table = table_scans.first;
     Status taken;
     auto snapshot_all = [&](const std::vector<TailPart>* tail) {
-      for (PlanNode* scan : group) {
+      for (PlanNode* scan : table_scans.second) {
         if (taken.ok()) taken = snapshot(scan, tail);
       }
     };
