@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   libsqlite3-dev libzstd-dev libboost-dev libsystemd-dev libtomlplusplus-dev
   libsimdjson-dev libcli11-dev libhowardhinnant-date-dev libarchive-dev
-  libcrypt-dev libxxhash-dev nlohmann-json3-dev
+  libcrypt-dev libxxhash-dev nlohmann-json3-dev libjs-chart.js
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-dev
   curl nodejs npm

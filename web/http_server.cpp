@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "web/ndjson.h"
+#include "web/static_assets.h"
 
 namespace tp::web {
 
@@ -380,10 +381,48 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       return Send(std::move(res), false);
     }
+    if (IsStaticPath(target)) {
+      if (req.method() != http::verb::get) return MethodNotAllowed("GET");
+      return HandleStatic(target);
+    }
     Send(MakeError(http::status::not_found,
                    "no such endpoint: " + std::string(target) +
                        "; see the HTTP API in the README (e.g. POST /api/v1/ingest/{table})"),
          false);
+  }
+
+  // The admin page's files (web/static_assets.h), revalidated by ETag and
+  // sent gzipped when the client accepts it.
+  void HandleStatic(std::string_view path) {
+    auto& req = parser_->get();
+    if (!IsLoopbackHost(srv_->options.host)) {
+      return Send(MakeError(http::status::forbidden,
+                            "the admin page is served only on a loopback address until admin "
+                            "login exists; set [http] listen = \"127.0.0.1:8080\" (reach it "
+                            "through an SSH tunnel). Ingest and the API work on any address."),
+                  false);
+    }
+    const StaticAnswer a = ServeStatic(path, req[http::field::if_none_match],
+                                       req[http::field::accept_encoding]);
+    if (a.status == 404) {
+      return Send(MakeError(http::status::not_found, "no such file: " + std::string(path)), false);
+    }
+    Response res(static_cast<http::status>(a.status), req.version());
+    res.set(http::field::server, "tillpipe");
+    res.set(http::field::etag, a.etag);
+    res.set(http::field::cache_control, "no-cache");  // URLs carry no version: revalidate
+    res.set(http::field::vary, "Accept-Encoding");
+    if (a.status == 200) {
+      res.set(http::field::content_type, a.content_type);
+      if (a.gzip) res.set(http::field::content_encoding, "gzip");
+      res.set("X-Content-Type-Options", "nosniff");
+      res.set("Referrer-Policy", "no-referrer");
+      res.set("Content-Security-Policy",
+              "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+              "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      res.body() = std::string(a.body);
+    }
+    Send(std::move(res), false);
   }
 
   void MethodNotAllowed(const char* allow) {
