@@ -409,19 +409,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     Response res(static_cast<http::status>(a.status), req.version());
     res.set(http::field::server, "tillpipe");
-    res.set(http::field::etag, a.etag);
-    res.set(http::field::cache_control, "no-cache");  // URLs carry no version: revalidate
-    res.set(http::field::vary, "Accept-Encoding");
-    if (a.status == 200) {
-      res.set(http::field::content_type, a.content_type);
-      if (a.gzip) res.set(http::field::content_encoding, "gzip");
-      res.set("X-Content-Type-Options", "nosniff");
-      res.set("Referrer-Policy", "no-referrer");
-      res.set("Content-Security-Policy",
-              "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-              "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-      res.body() = std::string(a.body);
-    }
+    for (const auto& [name, value] : a.headers) res.set(name, value);
+    res.body() = std::string(a.body);
     Send(std::move(res), false);
   }
 

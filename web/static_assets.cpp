@@ -100,17 +100,25 @@ StaticAnswer ServeStatic(std::string_view path, std::string_view if_none_match,
   }
   const internal::EmbeddedFile* f = name.empty() ? nullptr : Find(name);
   if (f == nullptr) return a;
-  a.content_type = f->content_type;
-  a.etag = f->etag;
-  if (!if_none_match.empty() && EtagMatches(if_none_match, a.etag)) {
+  a.headers = {{"ETag", f->etag},
+               {"Cache-Control", "no-cache"},  // URLs carry no version: revalidate
+               {"Vary", "Accept-Encoding"}};
+  if (!if_none_match.empty() && EtagMatches(if_none_match, f->etag)) {
     a.status = 304;
     return a;
   }
   a.status = 200;
   // The gzip form only when it is smaller (images are compressed already).
-  a.gzip = f->gz.size < f->raw.size && AcceptsGzip(accept_encoding);
-  const internal::Bytes& b = a.gzip ? f->gz : f->raw;
+  const bool gzip = f->gz.size < f->raw.size && AcceptsGzip(accept_encoding);
+  const internal::Bytes& b = gzip ? f->gz : f->raw;
   a.body = std::string_view(b.data, b.size);
+  a.headers.emplace_back("Content-Type", f->content_type);
+  if (gzip) a.headers.emplace_back("Content-Encoding", "gzip");
+  a.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  a.headers.emplace_back("Referrer-Policy", "no-referrer");
+  a.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' "
+                         "data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
   return a;
 }
 

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tp::web {
 
@@ -29,10 +31,10 @@ bool IsStaticPath(std::string_view path);
 
 struct StaticAnswer {
   int status = 404;  // 200, 304 (the client's copy is current) or 404
-  std::string_view body;  // empty unless 200
-  std::string_view content_type;
-  std::string_view etag;  // set for 200 and 304
-  bool gzip = false;      // body is the gzip form: Content-Encoding: gzip
+  std::string_view body;  // empty unless 200 (gzipped when Content-Encoding says so)
+  // Every header of a 200 or 304 answer (ETag, caching, encoding, type,
+  // content security), to set as they are.
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
 };
 
 // The answer to GET `path` for a request with these If-None-Match and

@@ -435,7 +435,7 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
     std::string from, to;  // "" = unbounded
     int32_t from_day = INT32_MIN, to_day = INT32_MAX;
   };
-  auto days_of = [&](const PlanNode* scan) {
+  auto compute_days = [&](const PlanNode* scan) {
     Days d;
     const TimeRange& range = scan->time_range;
     const bool date_column = !scan->time_column.empty() &&
@@ -449,11 +449,13 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
     if (range.max_us != INT64_MAX) d.to = FormatDate(d.to_day = local_day(range.max_us));
     return d;
   };
+  std::map<const PlanNode*, Days> days_of;
+  for (PlanNode* scan : scans) days_of[scan] = compute_days(scan);
   // Lists a scan's files and copies its tail rows (`tail` null: none).
   auto snapshot = [&](PlanNode* scan, const std::vector<TailPart>* tail) -> Status {
     TableData& td = data[scan];
     if (scan->time_range.empty()) return Status::OK();  // WHERE rules out every row
-    const Days d = days_of(scan);
+    const Days& d = days_of[scan];
     if (eo.snapshots != nullptr) {
       auto snap = eo.snapshots->Acquire(scan->table, d.from, d.to);
       if (!snap.ok()) return snap.status();
@@ -490,7 +492,7 @@ Result<QueryResult> QueryEngine::Query(std::string_view sql, const QueryOptions&
   for (PlanNode* scan : scans) {
     TableData& td = data[scan];
     if (scan->time_range.empty()) continue;
-    const Days d = days_of(scan);
+    const Days& d = days_of[scan];
     if (!d.from.empty() || !d.to.empty()) {  // files of the days the time range ruled out
       auto days = eo.catalog->Days(scan->table);
       if (days.ok()) {
