@@ -36,6 +36,13 @@ int RunSimulate(const SimulateCommand& cmd);
 
 int RunCheck(const std::string& data_dir);
 
+struct PasswdCommand {
+  std::optional<std::string> config_file;  // where auth.admin_password_file and data_dir come from
+  std::optional<std::string> data_dir;
+};
+// Sets the admin password (see app/cmd_passwd.cpp); exit 0, 1 or 78 (bad config).
+int RunPasswd(const PasswdCommand& cmd);
+
 struct QueryCommand {
   std::string sql;                         // "" or "-" = read from standard input
   std::optional<std::string> config_file;  // timezone, data_dir, [query] limits

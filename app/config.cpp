@@ -172,6 +172,15 @@ void Loader::LoadSection(const std::string& name, const toml::node& n) {
       LoadSize(*value, path, 1ull << 10, 1ull << 30, "1KiB..1GiB", config_.http.max_body);
     } else if (path == "auth.ingest_tokens") {
       LoadTokens(*value);
+    } else if (path == "auth.admin_password_file") {
+      if (const std::string* f = ExpectString(*value, path, "\"admin.passwd\"")) {
+        if (f->empty() || f->find('\0') != std::string::npos) {
+          Error(*value, path + ": must be a file name or path, like \"admin.passwd\" (under data_dir) "
+                        "or \"/etc/tillpipe/admin.passwd\"");
+        } else {
+          config_.auth.admin_password_file = *f;
+        }
+      }
     } else if (path == "stream.fsync") {
       LoadFsync(*value);
     } else if (path == "stream.fsync_interval") {

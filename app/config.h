@@ -76,6 +76,9 @@ struct Config {
 
   struct Auth {
     std::vector<std::string> ingest_tokens;  // empty = ingest needs no token
+    // The admin password's yescrypt hash, written by `tillpipe passwd`; a
+    // relative path is under data_dir (see AdminPasswordFile()).
+    std::filesystem::path admin_password_file = "admin.passwd";
   } auth;
 
   struct Stream {
@@ -108,6 +111,8 @@ struct Config {
   std::vector<TableSpec> tables;
 
   const TableSpec* FindTable(std::string_view name) const;
+  // auth.admin_password_file, resolved against data_dir.
+  std::filesystem::path AdminPasswordFile() const { return data_dir / auth.admin_password_file; }
 };
 
 struct ConfigError {

@@ -33,6 +33,10 @@ max_body = "16MiB"
 # Bearer tokens allowed to ingest (at least 16 characters each, e.g. from
 # `openssl rand -hex 24`). Empty: ingest needs no token.
 ingest_tokens = []
+# The admin page's password (a yescrypt hash), set with `tillpipe passwd`. A
+# relative path is under data_dir. Without a password the page is served only
+# on a loopback listen address (with a banner saying so).
+admin_password_file = "admin.passwd"
 
 [stream]
 # When appended events are flushed to disk before they are acknowledged:

@@ -24,7 +24,7 @@ inline const std::vector<std::string> kRootKeys = {"data_dir", "timezone", "http
                                                    "stream",   "storage",  "query", "tables"};
 inline const std::vector<Section> kSections = {
     {"http", {"listen", "max_body"}},
-    {"auth", {"ingest_tokens"}},
+    {"auth", {"ingest_tokens", "admin_password_file"}},
     {"stream",
      {"fsync", "fsync_interval", "segment_size", "retention", "min_free", "idempotency_window"}},
     {"storage",

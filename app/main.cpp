@@ -71,6 +71,15 @@ int main(int argc, char** argv) {
   auto* check_cmd = app.add_subcommand("check", "Verify a data directory (stream segments, checksums, offsets); exit 0 or 1");
   check_cmd->add_option("--data-dir", check_dir, "Data directory")->capture_default_str();
 
+  PasswdCommand passwd;
+  auto* passwd_cmd = app.add_subcommand(
+      "passwd",
+      "Set the admin page's password (read twice from the terminal, or once from standard input)");
+  passwd_cmd->add_option("-c,--config", passwd.config_file,
+                         "TOML config file naming auth.admin_password_file and data_dir "
+                         "(default: the embedded default config)");
+  passwd_cmd->add_option("--data-dir", passwd.data_dir, "Data directory (overrides data_dir)");
+
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -92,6 +101,7 @@ int main(int argc, char** argv) {
   }
   if (*query_cmd) return RunQuery(query);
   if (*check_cmd) return RunCheck(check_dir);
+  if (*passwd_cmd) return RunPasswd(passwd);
   if (*version_cmd) {
     std::cout << "tillpipe " TILLPIPE_VERSION "\n";
     return 0;

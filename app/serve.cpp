@@ -86,6 +86,7 @@ int RunServe(const ServeOptions& options) {
   server_options.port = config.http.listen_port;
   server_options.max_body = config.http.max_body;
   server_options.ingest_tokens = config.auth.ingest_tokens;
+  server_options.auth.password_file = config.AdminPasswordFile();
   auto server = web::HttpServer::Start(server_options, &backend);
   if (!server.ok()) {
     Say(server.status().message());

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tp::web {
@@ -29,13 +30,15 @@ struct IngestAnswer {
   int retry_after_s = 0;  // for NoSpace / Busy / NotReady
 };
 
-// The answer to POST /api/v1/query, ready to send.
-struct QueryAnswer {
+// An answer computed off the io threads (a query, an admin call), ready to send.
+struct ApiAnswer {
   int status = 200;  // HTTP status
   std::string body;
   std::string content_type = "application/json";
   int retry_after_s = 0;  // > 0: sent as Retry-After
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers (Set-Cookie, ...)
 };
+using QueryAnswer = ApiAnswer;  // the answer to POST /api/v1/query
 
 class Backend {
  public:
@@ -55,7 +58,7 @@ class Backend {
   // once *cancel becomes true (the client went away, or the server stops).
   virtual QueryAnswer Query(std::string_view sql, bool csv, const std::atomic<bool>* cancel) {
     (void)sql, (void)csv, (void)cancel;
-    return {501, "{\"error\":\"this server does not answer queries\"}\n", "application/json", 0};
+    return {501, "{\"error\":\"this server does not answer queries\"}\n", "application/json", 0, {}};
   }
 
   virtual std::string StatusJson() const = 0;   // GET /api/v1/status

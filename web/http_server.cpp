@@ -26,6 +26,7 @@
 #include <set>
 #include <thread>
 
+#include "web/admin_api.h"
 #include "web/ndjson.h"
 #include "web/static_assets.h"
 
@@ -43,13 +44,6 @@ namespace {
 
 constexpr std::string_view kIngestPrefix = "/api/v1/ingest/";
 constexpr std::string_view kQueryPath = "/api/v1/query";
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 bool ValidIdempotencyKey(std::string_view key) {
   if (key.empty() || key.size() > 255) return false;
@@ -77,6 +71,8 @@ class Session;
 struct HttpServer::Impl {
   ServerOptions options;
   Backend* backend = nullptr;
+  std::unique_ptr<AdminAuth> auth;
+  std::unique_ptr<AdminApi> admin_api;
   // contexts[0] also runs the acceptor. Each context is run by one thread.
   std::vector<std::unique_ptr<net::io_context>> contexts;
   size_t next_context = 0;  // only touched by the accept handler
@@ -345,6 +341,17 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view target = TargetPath();
     const bool is_get = req.method() == http::verb::get || req.method() == http::verb::head;
 
+    if (const Need need = RouteNeed(target); need != Need::kNothing) {
+      const std::string client = ClientAddress();
+      RequestView view{req.method_string(), target, req[http::field::host], req[http::field::origin],
+                       req[http::field::cookie], req["X-CSRF-Token"], req[http::field::authorization],
+                       client};
+      if (auto denial = srv_->auth->Authorize(view, need)) {
+        return Send(MakeError(static_cast<http::status>(denial->status), denial->message), false);
+      }
+    }
+    if (IsAdminApiPath(target)) return HandleAdminApi();
+
     if (target.starts_with(kIngestPrefix)) {
       if (req.method() != http::verb::post) return MethodNotAllowed("POST");
       return HandleIngest();
@@ -395,13 +402,6 @@ class Session : public std::enable_shared_from_this<Session> {
   // sent gzipped when the client accepts it.
   void HandleStatic(std::string_view path) {
     auto& req = parser_->get();
-    if (!IsLoopbackHost(srv_->options.host)) {
-      return Send(MakeError(http::status::forbidden,
-                            "the admin page is served only on a loopback address until admin "
-                            "login exists; set [http] listen = \"127.0.0.1:8080\" (reach it "
-                            "through an SSH tunnel). Ingest and the API work on any address."),
-                  false);
-    }
     const StaticAnswer a = ServeStatic(path, req[http::field::if_none_match],
                                        req[http::field::accept_encoding]);
     if (a.status == 404) {
@@ -568,6 +568,41 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string accept(req[http::field::accept]);
     for (char& c : accept) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool csv = accept.find("text/csv") != std::string::npos;
+    Backend* backend = srv_->backend;
+    RunOnPool([backend, sql = body["sql"].get<std::string>(), csv](const std::atomic<bool>* cancel) {
+      return backend->Query(sql, csv, cancel);
+    });
+  }
+
+  // The peer's IP address ("" when the socket is gone).
+  std::string ClientAddress() {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    return ec ? std::string() : ep.address().to_string();
+  }
+
+  void HandleAdminApi() {
+    auto& req = parser_->get();
+    ApiRequest r;
+    r.method = std::string(req.method_string());
+    r.path = std::string(TargetPath());
+    std::string_view target = req.target();
+    if (auto q = target.find('?'); q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+    r.body = std::move(req.body());
+    r.content_type = std::string(req[http::field::content_type]);
+    r.cookie = std::string(req[http::field::cookie]);
+    r.host = std::string(req[http::field::host]);
+    r.origin = std::string(req[http::field::origin]);
+    r.client = ClientAddress();
+    r.secure = beast::iequals(req["X-Forwarded-Proto"], "https");
+    AdminApi* api = srv_->admin_api.get();
+    RunOnPool([api, r = std::move(r)](const std::atomic<bool>*) { return api->Handle(r); });
+  }
+
+  // Runs `work` on the query pool (it may block), watching the client
+  // meanwhile, and sends its answer.
+  template <typename Work>
+  void RunOnPool(Work work) {
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     if (!srv_->AddQuery(cancel)) {
       auto res = MakeError(http::status::service_unavailable,
@@ -582,15 +617,14 @@ class Session : public std::enable_shared_from_this<Session> {
     client_gone_ = false;
     stream_.expires_never();  // a query may take up to its timeout
     WatchClient();
-    net::post(*srv_->query_pool, [self = shared_from_this(), sql = body["sql"].get<std::string>(),
-                                  csv, cancel] {
-      QueryAnswer a;
+    net::post(*srv_->query_pool, [self = shared_from_this(), work = std::move(work), cancel] {
+      ApiAnswer a;
       if (cancel->load()) {
         a.status = 503;
         a.retry_after_s = 1;
-        a.body = json{{"error", "query cancelled: the server is shutting down; retry shortly"}}.dump() + "\n";
+        a.body = json{{"error", "cancelled: the server is shutting down; retry shortly"}}.dump() + "\n";
       } else {
-        a = self->srv_->backend->Query(sql, csv, cancel.get());
+        a = work(cancel.get());
       }
       net::post(self->stream_.get_executor(),
                 [self, a = std::move(a)]() mutable { self->OnQueried(std::move(a)); });
@@ -642,6 +676,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res.set(http::field::server, "tillpipe");
     res.set(http::field::content_type, a.content_type);
     if (a.retry_after_s > 0) res.set(http::field::retry_after, std::to_string(a.retry_after_s));
+    for (const auto& [name, value] : a.headers) res.insert(name, value);
     res.body() = std::move(a.body);
     Send(std::move(res), false);
   }
@@ -697,7 +732,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Bac
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto impl = std::make_unique<Impl>(n);
   impl->options = std::move(options);
+  impl->options.auth.listen_host = impl->options.host;
   impl->backend = backend;
+  impl->auth = std::make_unique<AdminAuth>(impl->options.auth);
+  impl->admin_api = std::make_unique<AdminApi>(impl->auth.get(), backend);
   beast::error_code ec;
   auto address = net::ip::make_address(impl->options.host, ec);
   if (ec) {

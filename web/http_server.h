@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "stream/status.h"
+#include "web/admin_auth.h"
 #include "web/backend.h"
 
 namespace tp::web {
@@ -28,6 +29,9 @@ struct ServerOptions {
   int query_threads = 2;
   int max_queries = 16;
   uint64_t max_query_body = 1ull << 20;
+  // The admin page's access rules (web/admin_auth.h); listen_host is set
+  // from `host` by Start().
+  AuthOptions auth;
   int idle_timeout_s = 60;  // keep-alive connections idle this long are closed
   int read_timeout_s = 30;  // a request must arrive within this once started
 };

@@ -124,6 +124,7 @@ StaticAnswer ServeStatic(std::string_view path, std::string_view if_none_match,
 
 bool IsLoopbackHost(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.starts_with("::ffff:")) host.remove_prefix(7);  // an IPv4 peer on an IPv6 socket
   return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 

@@ -17,7 +17,7 @@ TEST(Cli, VersionAndHelp) {
   std::string out;
   EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "version"}, &out), 0);
   EXPECT_EQ(out.rfind("tillpipe ", 0), 0u) << out;
-  for (const char* cmd : {"serve", "validate", "ingest", "query", "simulate", "check", "version"}) {
+  for (const char* cmd : {"serve", "validate", "ingest", "query", "simulate", "check", "passwd", "version"}) {
     EXPECT_EQ(RunCommand({TILLPIPE_BINARY, cmd, "--help"}, &out), 0) << cmd;
     EXPECT_NE(out.find("Usage"), std::string::npos) << cmd << ": " << out;
   }
@@ -303,6 +303,48 @@ TEST(Cli, SimulateStopsPromptlyOnSigtermWhenTheServerIsGone) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130) << ReadFile(log_path);
   EXPECT_NE(ReadFile(log_path).find("records stored at"), std::string::npos) << ReadFile(log_path);
+}
+
+}  // namespace
+}  // namespace tp::testing
+
+namespace tp::testing {
+namespace {
+
+// `tillpipe passwd` reads the password from standard input, writes a
+// yescrypt hash, and a running server asks for it from then on.
+TEST(Cli, PasswdTurnsOnLoginOnARunningServer) {
+  TempDir tmp;
+  ServerProcess server(tmp.path(), TestConfig());
+  ASSERT_TRUE(server.Start()) << server.log();
+  auto url = web::ParseUrl(server.url());
+  web::HttpClient client(*url);
+  EXPECT_EQ(client.Get("/api/v1/status")->status, 200) << "open: loopback and no password";
+
+  CmdRun shortpw = RunSplit({TILLPIPE_BINARY, "passwd", "--data-dir", server.data_dir().string()}, "short\n");
+  EXPECT_EQ(shortpw.code, 1);
+  EXPECT_NE(shortpw.err.find("at least 8"), std::string::npos) << shortpw.err;
+
+  CmdRun set = RunSplit({TILLPIPE_BINARY, "passwd", "--data-dir", server.data_dir().string()},
+                        "a long enough password\n");
+  ASSERT_EQ(set.code, 0) << set.err;
+  const auto file = server.data_dir() / "admin.passwd";
+  EXPECT_NE(set.err.find(file.string()), std::string::npos) << set.err;
+  EXPECT_NE(ReadFile(file).find("\n$y$"), std::string::npos) << ReadFile(file);
+
+  int status = 200;
+  for (int i = 0; i < 40 && status == 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = client.Get("/api/v1/status")->status;
+  }
+  EXPECT_EQ(status, 401);
+  auto login = client.Post("/api/v1/login", R"({"password":"a long enough password"})",
+                           {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(login.ok());
+  EXPECT_EQ(login->status, 200) << login->body;
+  std::string cookie = login->Header("Set-Cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+  EXPECT_EQ(client.Request("GET", "/api/v1/status", "", {{"Cookie", cookie}})->status, 200);
 }
 
 }  // namespace

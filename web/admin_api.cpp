@@ -1,0 +1,120 @@
+#include "web/admin_api.h"
+
+#include <nlohmann/json.hpp>
+
+#include "web/static_assets.h"
+
+namespace tp::web {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kSession = "/api/v1/session";
+constexpr std::string_view kLogin = "/api/v1/login";
+constexpr std::string_view kLogout = "/api/v1/logout";
+
+ApiAnswer Json(int status, const json& body) {
+  ApiAnswer a;
+  a.status = status;
+  a.body = body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  return a;
+}
+
+ApiAnswer Error(int status, const std::string& message) { return Json(status, json{{"error", message}}); }
+
+ApiAnswer MethodNotAllowed(std::string_view allow) {
+  ApiAnswer a = Error(405, "method not allowed here; use " + std::string(allow));
+  a.headers.emplace_back("Allow", std::string(allow));
+  return a;
+}
+
+}  // namespace
+
+Need RouteNeed(std::string_view path) {
+  if (path == "/health" || path == "/ready" || path.starts_with("/api/v1/ingest/") ||
+      path == kSession || path == kLogin) {
+    return Need::kNothing;
+  }
+  if (path == "/metrics") return Need::kMetrics;
+  if (path == "/api/v1/status" || path == "/api/v1/tables" || path == "/api/v1/query") return Need::kRead;
+  if (path == "/" || path.starts_with("/assets/")) return Need::kPage;
+  return Need::kAdmin;
+}
+
+bool IsAdminApiPath(std::string_view path) {
+  return path == kSession || path == kLogin || path == kLogout;
+}
+
+ApiAnswer AdminApi::Handle(const ApiRequest& r) {
+  if (r.path == kSession) return r.method == "GET" ? Session(r) : MethodNotAllowed("GET");
+  if (r.path == kLogin) return r.method == "POST" ? Login(r) : MethodNotAllowed("POST");
+  if (r.path == kLogout) return r.method == "POST" ? Logout(r) : MethodNotAllowed("POST");
+  return Error(404, "no such endpoint: " + r.path);
+}
+
+ApiAnswer AdminApi::Session(const ApiRequest& r) {
+  const AccessMode mode = auth_->Mode();
+  json j{{"mode", AccessModeName(mode)}};
+  auto csrf = auth_->CsrfFor(r.cookie, r.client);
+  j["authenticated"] = csrf.has_value();
+  if (csrf) j["csrf"] = *csrf;
+  if (mode == AccessMode::kOpen) {
+    j["banner"] = "No admin password is set: anyone who can reach " + auth_->options().listen_host +
+                  " on this machine can use this page. Set one with `tillpipe passwd`.";
+  } else if (mode == AccessMode::kRefused) {
+    j["message"] = "No admin password is set and the server listens on " +
+                   auth_->options().listen_host +
+                   ": set one with `tillpipe passwd` on the server, then log in.";
+  }
+  return Json(200, j);
+}
+
+ApiAnswer AdminApi::Login(const ApiRequest& r) {
+  // A form on another site cannot send JSON without a CORS preflight this
+  // server never grants, nor hide its Origin: no login CSRF.
+  if (r.content_type.find("application/json") == std::string::npos) {
+    return Error(415, "send the password as JSON: {\"password\": \"...\"} with Content-Type: "
+                      "application/json");
+  }
+  if (!r.origin.empty()) {
+    std::string_view o = r.origin;
+    if (auto s = o.find("://"); s != std::string_view::npos) o = o.substr(s + 3);
+    if (o != r.host) return Error(403, "log in from the admin page served by this server");
+  }
+  json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("password") ||
+      !body["password"].is_string()) {
+    return Error(400, "the body must be a JSON object {\"password\": \"...\"}");
+  }
+  auto result = auth_->LogIn(r.client, body["password"].get<std::string>());
+  using K = AdminAuth::LoginResult::Kind;
+  switch (result.kind) {
+    case K::kOk: {
+      ApiAnswer a = Json(200, json{{"mode", "login"}, {"authenticated", true}, {"csrf", result.csrf}});
+      a.headers.emplace_back("Set-Cookie", auth_->SessionCookie(result.session, r.secure));
+      a.headers.emplace_back("Cache-Control", "no-store");
+      return a;
+    }
+    case K::kWrong:
+      return Error(401, "wrong password");
+    case K::kLimited: {
+      ApiAnswer a = Error(429, "too many failed logins from " + r.client + "; try again in " +
+                                   std::to_string(result.retry_after_s) + " s");
+      a.retry_after_s = result.retry_after_s;
+      return a;
+    }
+    case K::kNoPassword:
+      return Error(409, "no admin password is set; set one with `tillpipe passwd` on the server");
+  }
+  return Error(500, "login failed");
+}
+
+ApiAnswer AdminApi::Logout(const ApiRequest& r) {
+  auth_->LogOut(r.cookie);
+  ApiAnswer a = Json(200, json{{"authenticated", false}});
+  a.headers.emplace_back("Set-Cookie", AdminAuth::ClearedCookie(r.secure));
+  return a;
+}
+
+}  // namespace tp::web
