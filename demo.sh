@@ -44,7 +44,11 @@ cat <<MSG
   tillpipe is running at $URL (data in ./tillpipe-data)
   The simulator is sending $WHAT.
 
-  Look at:
+  Open $URL/ in a browser: the retail starter dashboard fills in as the
+  backlog arrives (the Query page runs your own SQL). From another machine:
+  ssh -L ${PORT}:127.0.0.1:${PORT} THIS_HOST, then open the same address.
+
+  Or look at:
     curl -s $URL/api/v1/status     # offsets, segments, bytes, ingest rate
     curl -s $URL/api/v1/tables     # the eight retail tables
     curl -s $URL/metrics           # Prometheus metrics

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -68,9 +69,14 @@ int QueryUrl(const QueryCommand& cmd, const std::string& sql_text, const std::st
   // The server stops a query at its [query] timeout; wait somewhat longer.
   web::HttpClient client(*url, std::chrono::minutes(30));
   std::string body = json{{"sql", sql_text}}.dump(-1, ' ', false, json::error_handler_t::replace);
-  auto res = client.Post("/api/v1/query", body,
-                         {{"Content-Type", "application/json"},
-                          {"Accept", format == "csv" ? "text/csv" : "application/json"}});
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/json"}, {"Accept", format == "csv" ? "text/csv" : "application/json"}};
+  std::string token = cmd.token;
+  if (token.empty()) {
+    if (const char* env = std::getenv("TILLPIPE_TOKEN")) token = env;
+  }
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  auto res = client.Post("/api/v1/query", body, headers);
   if (!res.ok()) {
     std::cerr << "tillpipe query: " << res.status().message()
               << "; is a tillpipe server running at " << *cmd.url << "?\n";
@@ -81,6 +87,12 @@ int QueryUrl(const QueryCommand& cmd, const std::string& sql_text, const std::st
     if (!err.is_object() || !err.contains("error") || !err["error"].is_string()) {
       std::cerr << "tillpipe query: the server answered HTTP " << res->status << ": " << res->body
                 << "\n";
+      return 1;
+    }
+    if (res->status == 401) {
+      std::cerr << "tillpipe query: " << err["error"].get<std::string>()
+                << " (the server has an admin password: pass a read token, made on the admin "
+                   "page, with --token or $TILLPIPE_TOKEN)\n";
       return 1;
     }
     std::optional<size_t> position;

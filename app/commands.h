@@ -48,6 +48,7 @@ struct QueryCommand {
   std::optional<std::string> config_file;  // timezone, data_dir, [query] limits
   std::optional<std::string> data_dir;     // a stopped server's data directory
   std::optional<std::string> url;          // a running server
+  std::string token;                       // --url: a read token (or $TILLPIPE_TOKEN)
   std::optional<std::string> format;       // table | csv | json; default: table on a terminal, else csv
 };
 // Exit 0 with the rows on stdout; 1 with the error (and the SQL line with a

@@ -64,6 +64,8 @@ ConfigLoad Loader::Run(std::string_view text) {
       LoadSection(k, *node);
     } else if (k == "tables") {
       LoadTables(*node);
+    } else if (k == "dashboards") {
+      LoadDashboards(*node);
     } else {
       UnknownKey(*key, "at the top level", kRootKeys);
     }

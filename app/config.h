@@ -63,6 +63,22 @@ struct TableSpec {
   std::chrono::seconds retention{0};
 };
 
+// A dashboard panel: one SQL query drawn as a chart.
+struct PanelSpec {
+  std::string title;
+  std::string sql;
+  std::string chart = "table";         // line | bar | table | number
+  std::chrono::seconds refresh{60};    // how often the page re-runs it
+};
+
+// `[[dashboards]]`; the page may save an edited copy to the catalog, which
+// then wins (app/dashboards.h).
+struct DashboardSpec {
+  std::string name;  // [a-z0-9_-]{1,64}, in the page's address
+  std::string title;
+  std::vector<PanelSpec> panels;
+};
+
 struct Config {
   std::string source;  // the file path, or "<embedded default>"
   std::filesystem::path data_dir = "./tillpipe-data";
@@ -109,6 +125,7 @@ struct Config {
   } query;
 
   std::vector<TableSpec> tables;
+  std::vector<DashboardSpec> dashboards;
 
   const TableSpec* FindTable(std::string_view name) const;
   // auth.admin_password_file, resolved against data_dir.

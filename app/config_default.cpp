@@ -194,6 +194,118 @@ product_id  = { type = "string", nullable = true }   # null off product pages
 referrer    = "string"
 device      = "string"
 viewed_at   = "timestamp"
+
+# Dashboards on the admin page. Each panel runs its SQL every `refresh` and
+# draws the result: "line" or "bar" (first column on the x axis, the other
+# numeric columns as series), "table", or "number" (the first value). Edited
+# on the page, a dashboard is saved to the catalog and that copy wins.
+[[dashboards]]
+name = "retail"
+title = "Retail starter"
+
+[[dashboards.panels]]
+title = "Orders today"
+chart = "number"
+refresh = "30s"
+sql = "SELECT count(*) AS orders FROM orders WHERE purchased_at >= current_date"
+
+[[dashboards.panels]]
+title = "Revenue today"
+chart = "number"
+refresh = "30s"
+sql = "SELECT coalesce(sum(total), 0) AS revenue FROM orders WHERE purchased_at >= current_date AND status <> 'cancelled'"
+
+[[dashboards.panels]]
+title = "Orders and revenue per day (last 30 days)"
+chart = "line"
+refresh = "1m"
+sql = """
+SELECT purchased_at::DATE AS day, count(*) AS orders, sum(total) AS revenue
+FROM orders
+WHERE purchased_at >= current_date - INTERVAL '30 days'
+GROUP BY purchased_at::DATE
+ORDER BY day"""
+
+[[dashboards.panels]]
+title = "Previous month: units sold by category"
+chart = "bar"
+refresh = "10m"
+sql = """
+SELECT category, sum(quantity) AS units
+FROM order_items
+WHERE purchased_at >= date_trunc('month', current_date) - INTERVAL '1 month'
+  AND purchased_at < date_trunc('month', current_date)
+GROUP BY category
+ORDER BY units DESC, category"""
+
+[[dashboards.panels]]
+title = "Previous month: revenue by city"
+chart = "bar"
+refresh = "10m"
+sql = """
+SELECT city, sum(total) AS revenue
+FROM orders
+WHERE purchased_at >= date_trunc('month', current_date) - INTERVAL '1 month'
+  AND purchased_at < date_trunc('month', current_date)
+  AND status <> 'cancelled'
+GROUP BY city
+ORDER BY revenue DESC, city
+LIMIT 15"""
+
+[[dashboards.panels]]
+title = "Busiest hour of the day per item, by brand (last 30 days)"
+chart = "table"
+refresh = "10m"
+sql = """
+WITH hourly AS (
+  SELECT brand, product_id, extract(hour FROM purchased_at) AS hour, sum(quantity) AS units
+  FROM order_items
+  WHERE purchased_at >= current_date - INTERVAL '30 days'
+  GROUP BY brand, product_id, extract(hour FROM purchased_at)
+), ranked AS (
+  SELECT brand, product_id, hour, units,
+         row_number() OVER (PARTITION BY brand, product_id ORDER BY units DESC, hour) AS rn
+  FROM hourly
+)
+SELECT brand, product_id, hour AS busiest_hour, units
+FROM ranked
+WHERE rn = 1
+ORDER BY brand, units DESC, product_id"""
+
+[[dashboards.panels]]
+title = "Top products by revenue (last 30 days)"
+chart = "table"
+refresh = "5m"
+sql = """
+SELECT p.name, p.brand, p.category, sum(i.quantity) AS units, sum(i.amount) AS revenue
+FROM order_items i
+JOIN products p ON p.product_id = i.product_id
+WHERE i.purchased_at >= current_date - INTERVAL '30 days'
+GROUP BY p.name, p.brand, p.category
+ORDER BY revenue DESC, p.name
+LIMIT 10"""
+
+[[dashboards.panels]]
+title = "Payment-type mix (last 30 days)"
+chart = "bar"
+refresh = "5m"
+sql = """
+SELECT payment_type, count(*) AS payments, sum(value) AS value
+FROM payments
+WHERE paid_at >= current_date - INTERVAL '30 days'
+GROUP BY payment_type
+ORDER BY value DESC, payment_type"""
+
+[[dashboards.panels]]
+title = "Average review score by category"
+chart = "bar"
+refresh = "10m"
+sql = """
+SELECT i.category, round(avg(r.score), 2) AS avg_score
+FROM reviews r
+JOIN order_items i ON i.order_id = r.order_id
+GROUP BY i.category
+ORDER BY avg_score DESC, i.category"""
 )toml";
 
 }  // namespace

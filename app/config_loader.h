@@ -1,6 +1,6 @@
-// Internal to the config loader's two files: config.cpp (the file, its
-// sections and keys) and config_tables.cpp ([tables.*]: columns, their
-// types and defaults, where/expr). Not for use outside app/config*.cpp.
+// Internal to the config loader's files: config.cpp (the file, its
+// sections and keys), config_tables.cpp ([tables.*]: columns, their types
+// and defaults, where/expr) and config_dashboards.cpp ([[dashboards]]). Not for use outside app/config*.cpp.
 #pragma once
 
 #include <toml++/toml.h>
@@ -20,8 +20,9 @@ namespace tp::app::config_internal {
 
 using Section = std::pair<std::string, std::vector<std::string>>;
 
-inline const std::vector<std::string> kRootKeys = {"data_dir", "timezone", "http",  "auth",
-                                                   "stream",   "storage",  "query", "tables"};
+inline const std::vector<std::string> kRootKeys = {"data_dir", "timezone", "http",   "auth",
+                                                   "stream",   "storage",  "query",  "tables",
+                                                   "dashboards"};
 inline const std::vector<Section> kSections = {
     {"http", {"listen", "max_body"}},
     {"auth", {"ingest_tokens", "admin_password_file"}},
@@ -155,6 +156,9 @@ class Loader {
   void LoadTokens(const toml::node& n);
 
   void LoadTables(const toml::node& n);
+
+  // [[dashboards]] (app/config_dashboards.cpp).
+  void LoadDashboards(const toml::node& n);
 
   void LoadTable(const toml::key& key, const toml::node& n);
 

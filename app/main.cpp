@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
                                           "Data directory of a stopped server (overrides data_dir)");
   auto* query_url = query_cmd->add_option("--url", query.url, "Query a running server, e.g. http://127.0.0.1:8080");
   query_dir->excludes(query_url);
+  query_cmd->add_option("--token", query.token,
+                        "With --url, when the server has an admin password: a read token made on "
+                        "the admin page (default: $TILLPIPE_TOKEN)");
   query_cmd->add_option("--format", query.format,
                         "table, csv or json (default: table on a terminal, else csv)")
       ->check(CLI::IsMember({"table", "csv", "json"}));

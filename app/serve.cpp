@@ -168,7 +168,9 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   backend.Attach(log->get());
-  backend.AttachTables(materializer->get(), catalog->get());
+  if (Status st = backend.AttachTables(materializer->get(), catalog->get()); !st.ok()) {
+    Say("cannot read the API tokens (ingest and reads with a token are refused): " + st.message());
+  }
   backend.AttachCompaction(compaction->get());
   backend.AttachQueries(queries->get());
   sd_notify(0, "READY=1");

@@ -30,9 +30,10 @@ StreamBackend::StreamBackend(const Config& config) : config_(config) {
 }
 
 void StreamBackend::Attach(stream::Log* log) { log_.store(log); }
-void StreamBackend::AttachTables(const Materializer* materializer, storage::Catalog* catalog) {
+Status StreamBackend::AttachTables(const Materializer* materializer, storage::Catalog* catalog) {
   materializer_.store(materializer);
   catalog_.store(catalog);
+  return LoadTokens(catalog);
 }
 void StreamBackend::AttachCompaction(const CompactionService* compaction) {
   compaction_.store(compaction);
@@ -292,6 +293,17 @@ std::string StreamBackend::TablesJson() const {
     json cols = json::array();
     json entry = {{"name", name}};
     if (auto it = schema_of.find(name); it != schema_of.end()) {
+      // The schema version each column first appeared in (versions are few).
+      std::map<std::string, int> since;
+      for (const auto& f : it->second.schema.fields) since[f.name] = it->second.schema_version;
+      storage::Catalog* catalog = catalog_.load();
+      for (int v = it->second.schema_version - 1; v >= 1 && catalog != nullptr; --v) {
+        auto older = catalog->SchemaVersion(name, v);
+        if (!older.ok()) break;
+        for (const auto& f : older->fields) {
+          if (auto s = since.find(f.name); s != since.end()) s->second = v;
+        }
+      }
       for (const auto& f : it->second.schema.fields) {
         bool declared = spec == nullptr;  // _rejected's columns are all tillpipe's
         if (spec) {
@@ -300,7 +312,8 @@ std::string StreamBackend::TablesJson() const {
         cols.push_back({{"name", f.name},
                         {"type", f.type.ToString()},
                         {"nullable", f.nullable},
-                        {"declared", declared}});
+                        {"declared", declared},
+                        {"since_version", since[f.name]}});
       }
       entry["time_column"] = it->second.time_column;
       entry["schema_version"] = it->second.schema_version;

@@ -28,8 +28,9 @@ class StreamBackend : public web::Backend {
   // outlive the backend's use (Detach() before closing it).
   void Attach(stream::Log* log);
   // Adds the materializer's progress and the catalog's files to status and
-  // tables. Both must outlive the backend's use (Detach() first).
-  void AttachTables(const Materializer* materializer, storage::Catalog* catalog);
+  // tables, and loads the API tokens from the catalog (the error when that
+  // fails). Both must outlive the backend's use (Detach() first).
+  Status AttachTables(const Materializer* materializer, storage::Catalog* catalog);
   // Adds compaction and retention counters to status and metrics; must
   // outlive the backend's use (Detach() first).
   void AttachCompaction(const CompactionService* compaction);
@@ -43,6 +44,15 @@ class StreamBackend : public web::Backend {
   std::vector<std::string> TableNames() const override;
   void Ingest(const web::IngestCall& call, std::function<void(web::IngestAnswer)> done) override;
   web::QueryAnswer Query(std::string_view sql, bool csv, const std::atomic<bool>* cancel) override;
+  // Dashboards and API tokens (app/admin_backend.cpp).
+  web::ApiAnswer Dashboards() override;
+  web::ApiAnswer SaveDashboard(std::string_view name, std::string_view body) override;
+  web::ApiAnswer DeleteDashboard(std::string_view name) override;
+  web::ApiAnswer Tokens() override;
+  web::ApiAnswer CreateToken(std::string_view body) override;
+  web::ApiAnswer RevokeToken(std::string_view id) override;
+  bool CheckToken(std::string_view token, std::string_view scope) const override;
+  bool IngestNeedsToken() const override;
   std::string StatusJson() const override;
   std::string TablesJson() const override;
   std::string MetricsText() const override;
@@ -55,6 +65,8 @@ class StreamBackend : public web::Backend {
     std::atomic<uint64_t> rejected_requests{0};
   };
   void CountRate(uint64_t records);
+  // Reloads the live tokens' hashes from the catalog.
+  Status LoadTokens(storage::Catalog* catalog);
   double RecordsPerSecond() const;
 
   const Config& config_;
@@ -65,6 +77,11 @@ class StreamBackend : public web::Backend {
   std::atomic<const CompactionService*> compaction_{nullptr};
   std::atomic<QueryService*> queries_{nullptr};
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+  // Live API tokens: SHA-256 hex of the secret -> scope.
+  mutable std::mutex tokens_mu_;
+  std::map<std::string, std::string, std::less<>> live_tokens_;  // GUARDED_BY(tokens_mu_)
+  bool ingest_tokens_made_ = false;  // GUARDED_BY(tokens_mu_) see IngestNeedsToken()
 
   // Ingest rate over the last kRateWindow whole seconds.
   static constexpr int kRateWindow = 10;

@@ -11,6 +11,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-dev
   curl nodejs npm
+  chromium
 )
 
 missing=()
@@ -36,15 +37,18 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Test-only peers from npm, pinned by tests/interop/package-lock.json: DuckDB
-# reads the Parquet files tillpipe writes and answers the same SQL.
+# Test-only packages from npm, pinned by each folder's package-lock.json:
+# tests/interop (DuckDB reads the Parquet files tillpipe writes and answers
+# the same SQL) and tests/browser (playwright-core drives Debian's chromium;
+# it downloads no browser).
 here="$(cd "$(dirname "$0")/.." && pwd)"
-interop="$here/tests/interop"
-stamp="$interop/node_modules/.tillpipe-lock"
-if ! cmp -s "$interop/package-lock.json" "$stamp" 2>/dev/null; then
-  echo "install-deps: installing the test peers from npm (tests/interop)" >&2
-  # npm ci insists on lock entries for every platform's optional native
-  # package; npm install honours the lock for what this platform needs.
-  (cd "$interop" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
-  cp "$interop/package-lock.json" "$stamp"
-fi
+for dir in "$here/tests/interop" "$here/tests/browser"; do
+  stamp="$dir/node_modules/.tillpipe-lock"
+  if ! cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+    echo "install-deps: installing test packages from npm (${dir#$here/})" >&2
+    # npm ci insists on lock entries for every platform's optional native
+    # package; npm install honours the lock for what this platform needs.
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+done

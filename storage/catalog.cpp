@@ -11,6 +11,7 @@
 namespace tp::storage {
 
 using catalog_internal::Db;
+using catalog_internal::NowMicros;
 using catalog_internal::ReadTxn;
 using catalog_internal::WriteTxn;
 
@@ -81,16 +82,28 @@ CREATE TABLE retired_files (
     R"sql(
 ALTER TABLE files ADD COLUMN raw_bytes INTEGER NOT NULL DEFAULT 0 CHECK (raw_bytes >= 0);
 )sql",
+    // 3 -> 4: what the admin page saves: dashboards edited on the page, and
+    // API tokens (only their SHA-256 is stored).
+    R"sql(
+CREATE TABLE dashboards (
+  name        TEXT PRIMARY KEY,
+  spec_json   TEXT NOT NULL,
+  updated_us  INTEGER NOT NULL
+) STRICT;
+CREATE TABLE api_tokens (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  name        TEXT NOT NULL,
+  scope       TEXT NOT NULL CHECK (scope IN ('ingest', 'read')),
+  sha256      TEXT NOT NULL UNIQUE,
+  created_us  INTEGER NOT NULL,
+  revoked_us  INTEGER
+) STRICT;
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kFormatVersion);
 
 constexpr uint64_t kMaxInt64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

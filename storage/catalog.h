@@ -28,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/types.h"
@@ -97,6 +98,16 @@ struct DayStats {
   uint64_t raw_bytes = 0;  // 0 unless every file of the day knows its raw bytes
 };
 
+// An API token as the catalog keeps it (never the secret itself).
+struct TokenEntry {
+  int64_t id = 0;
+  std::string name;
+  std::string scope;   // "ingest" | "read"
+  std::string sha256;  // hex SHA-256 of the secret
+  int64_t created_us = 0;
+  std::optional<int64_t> revoked_us;
+};
+
 struct CatalogOptions {
   int busy_timeout_ms = 5000;  // how long a write waits for another writer
   // Opens the catalog without changing anything on disk: the file must
@@ -114,7 +125,7 @@ class Catalog {
  public:
   // The schema version (PRAGMA user_version) this binary creates and
   // understands; older catalogs are migrated forward on Open().
-  static constexpr int kFormatVersion = 3;
+  static constexpr int kFormatVersion = 4;
   // PRAGMA application_id of a tillpipe catalog: "TPCA".
   static constexpr int32_t kApplicationId = 0x54504341;
 
@@ -199,6 +210,23 @@ class Catalog {
   // Forgets retired files (by seq) after their files were deleted from disk,
   // in one transaction. Unknown seqs are ignored.
   Status ForgetRetired(const std::vector<int64_t>& seqs);
+
+  // --- what the admin page saves (storage/catalog_admin.cpp) ---
+
+  // Dashboards saved from the page: name -> spec JSON (app/dashboards.h), by name.
+  Result<std::vector<std::pair<std::string, std::string>>> Dashboards();
+  // Creates or replaces one.
+  Status PutDashboard(const std::string& name, const std::string& spec_json);
+  // Removes one; false when there was none.
+  Result<bool> DeleteDashboard(const std::string& name);
+
+  // API tokens, newest first, revoked ones included.
+  Result<std::vector<TokenEntry>> Tokens();
+  // Adds a token by the SHA-256 of its secret; returns its id.
+  Result<int64_t> AddToken(const std::string& name, const std::string& scope,
+                           const std::string& sha256_hex);
+  // Marks a token revoked; false when no live token has that id.
+  Result<bool> RevokeToken(int64_t id);
 
   // Writes a consistent copy of the catalog (as of one snapshot) to `dest`,
   // which must not exist, while writers go on: for `tillpipe backup`. The copy

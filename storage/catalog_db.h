@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -17,6 +18,13 @@
 #include "stream/status.h"
 
 namespace tp::storage::catalog_internal {
+
+// Wall-clock microseconds since the epoch (UTC), for the *_us columns.
+inline int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 class Db;
 

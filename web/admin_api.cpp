@@ -1,6 +1,7 @@
 #include "web/admin_api.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "web/static_assets.h"
 
@@ -13,6 +14,18 @@ namespace {
 constexpr std::string_view kSession = "/api/v1/session";
 constexpr std::string_view kLogin = "/api/v1/login";
 constexpr std::string_view kLogout = "/api/v1/logout";
+constexpr std::string_view kDashboards = "/api/v1/dashboards";
+constexpr std::string_view kTokens = "/api/v1/tokens";
+
+// "/api/v1/dashboards/retail" under "/api/v1/dashboards" -> "retail"; "" for
+// the collection itself; nullopt when `path` is not under `base`.
+std::optional<std::string_view> Member(std::string_view path, std::string_view base) {
+  if (!path.starts_with(base)) return std::nullopt;
+  std::string_view rest = path.substr(base.size());
+  if (rest.empty()) return rest;
+  if (rest.front() != '/' || rest.size() == 1) return std::nullopt;
+  return rest.substr(1);
+}
 
 ApiAnswer Json(int status, const json& body) {
   ApiAnswer a;
@@ -43,13 +56,28 @@ Need RouteNeed(std::string_view path) {
 }
 
 bool IsAdminApiPath(std::string_view path) {
-  return path == kSession || path == kLogin || path == kLogout;
+  return path == kSession || path == kLogin || path == kLogout || Member(path, kDashboards) ||
+         Member(path, kTokens);
 }
 
 ApiAnswer AdminApi::Handle(const ApiRequest& r) {
   if (r.path == kSession) return r.method == "GET" ? Session(r) : MethodNotAllowed("GET");
   if (r.path == kLogin) return r.method == "POST" ? Login(r) : MethodNotAllowed("POST");
   if (r.path == kLogout) return r.method == "POST" ? Logout(r) : MethodNotAllowed("POST");
+  if (auto name = Member(r.path, kDashboards)) {
+    if (name->empty()) return r.method == "GET" ? backend_->Dashboards() : MethodNotAllowed("GET");
+    if (r.method == "PUT") return backend_->SaveDashboard(*name, r.body);
+    if (r.method == "DELETE") return backend_->DeleteDashboard(*name);
+    return MethodNotAllowed("PUT, DELETE");
+  }
+  if (auto id = Member(r.path, kTokens)) {
+    if (id->empty()) {
+      if (r.method == "GET") return backend_->Tokens();
+      if (r.method == "POST") return backend_->CreateToken(r.body);
+      return MethodNotAllowed("GET, POST");
+    }
+    return r.method == "DELETE" ? backend_->RevokeToken(*id) : MethodNotAllowed("DELETE");
+  }
   return Error(404, "no such endpoint: " + r.path);
 }
 

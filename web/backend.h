@@ -43,6 +43,9 @@ using QueryAnswer = ApiAnswer;  // the answer to POST /api/v1/query
 class Backend {
  public:
   virtual ~Backend() = default;
+  static ApiAnswer NotHere() {
+    return {501, "{\"error\":\"this server does not keep admin objects\"}\n", "application/json", 0, {}};
+  }
 
   // True once recovery finished and ingest is accepted.
   virtual bool Ready() const = 0;
@@ -60,6 +63,40 @@ class Backend {
     (void)sql, (void)csv, (void)cancel;
     return {501, "{\"error\":\"this server does not answer queries\"}\n", "application/json", 0, {}};
   }
+
+  // The admin page's saved objects. Each answers ready to send: 200 with
+  // JSON, or an error status with {"error": ...}. Called on the query pool.
+  // GET /api/v1/dashboards: {"dashboards":[{"name","title","source","panels":[..]}]}
+  virtual ApiAnswer Dashboards() { return NotHere(); }
+  // PUT /api/v1/dashboards/{name} with the dashboard's JSON.
+  virtual ApiAnswer SaveDashboard(std::string_view name, std::string_view body) {
+    (void)name, (void)body;
+    return NotHere();
+  }
+  // DELETE /api/v1/dashboards/{name}: drops the page's copy.
+  virtual ApiAnswer DeleteDashboard(std::string_view name) {
+    (void)name;
+    return NotHere();
+  }
+  // GET /api/v1/tokens, POST /api/v1/tokens {"name","scope"}, DELETE /api/v1/tokens/{id}.
+  virtual ApiAnswer Tokens() { return NotHere(); }
+  virtual ApiAnswer CreateToken(std::string_view body) {
+    (void)body;
+    return NotHere();
+  }
+  virtual ApiAnswer RevokeToken(std::string_view id) {
+    (void)id;
+    return NotHere();
+  }
+  // True when `token` is a live API token of `scope` ("ingest" | "read").
+  // Called on io threads: must not block for long.
+  virtual bool CheckToken(std::string_view token, std::string_view scope) const {
+    (void)token, (void)scope;
+    return false;
+  }
+  // True once an ingest token was made on the page (even if all were
+  // revoked since: revoking the last one must not open ingest to anyone).
+  virtual bool IngestNeedsToken() const { return false; }
 
   virtual std::string StatusJson() const = 0;   // GET /api/v1/status
   virtual std::string TablesJson() const = 0;   // GET /api/v1/tables

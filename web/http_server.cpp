@@ -445,19 +445,22 @@ class Session : public std::enable_shared_from_this<Session> {
   // Checks what can be checked from the header alone: auth, table, key.
   std::optional<Response> CheckIngestHeader() {
     auto& req = parser_->get();
-    if (!srv_->options.ingest_tokens.empty()) {
+    // Tokens from the config (auth.ingest_tokens) or made on the admin page.
+    if (!srv_->options.ingest_tokens.empty() || srv_->backend->IngestNeedsToken()) {
       std::string_view auth = req[http::field::authorization];
       bool ok = false;
       if (auth.size() > 7 && beast::iequals(auth.substr(0, 7), "Bearer ")) {
         std::string_view token = auth.substr(7);
         for (const auto& t : srv_->options.ingest_tokens) ok |= ConstantTimeEquals(token, t);
+        ok = ok || srv_->backend->CheckToken(token, "ingest");
       }
       if (!ok) {
         auto res = MakeError(http::status::unauthorized,
                              auth.empty() ? "missing token: send 'Authorization: Bearer <token>' "
-                                            "with one of auth.ingest_tokens"
-                                          : "bad token: the bearer token is not one of "
-                                            "auth.ingest_tokens");
+                                            "with an ingest token (auth.ingest_tokens, or one "
+                                            "made on the admin page)"
+                                          : "bad token: the bearer token is not a live ingest "
+                                            "token (auth.ingest_tokens or the admin page's)");
         res.set(http::field::www_authenticate, "Bearer realm=\"tillpipe\"");
         return res;
       }
@@ -733,6 +736,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Bac
   auto impl = std::make_unique<Impl>(n);
   impl->options = std::move(options);
   impl->options.auth.listen_host = impl->options.host;
+  if (!impl->options.auth.check_token) {
+    impl->options.auth.check_token = [backend](std::string_view token, std::string_view scope) {
+      return backend->CheckToken(token, scope);
+    };
+  }
   impl->backend = backend;
   impl->auth = std::make_unique<AdminAuth>(impl->options.auth);
   impl->admin_api = std::make_unique<AdminApi>(impl->auth.get(), backend);

@@ -840,3 +840,68 @@ TEST(ConfigQuery, LimitsAndTheirErrors) {
 
 }  // namespace
 }  // namespace tp::app
+
+namespace tp::app {
+namespace {
+
+TEST(ConfigDashboards, DefaultConfigShipsTheRetailStarter) {
+  ConfigLoad load = LoadDefaultConfig();
+  ASSERT_TRUE(load.config) << AllErrors(load);
+  ASSERT_EQ(load.config->dashboards.size(), 1u);
+  const DashboardSpec& d = load.config->dashboards[0];
+  EXPECT_EQ(d.name, "retail");
+  ASSERT_EQ(d.panels.size(), 9u);
+  std::string titles;
+  for (const PanelSpec& p : d.panels) titles += p.title + "|";
+  for (const char* q : {"Busiest hour", "Previous month: units sold by category",
+                        "Previous month: revenue by city", "per day", "Top products",
+                        "Payment-type mix", "review score by category"}) {
+    EXPECT_THAT(titles, HasSubstr(q));
+  }
+}
+
+TEST(ConfigDashboards, ReadsPanelsInOrder) {
+  ConfigLoad load = Load(Lines({
+      "[[dashboards]]",
+      "name = \"ops\"",
+      "title = \"Ops\"",
+      "[[dashboards.panels]]",
+      "title = \"A\"",
+      "sql = \"SELECT 1\"",
+      "chart = \"number\"",
+      "refresh = \"2m\"",
+      "[[dashboards.panels]]",
+      "title = \"B\"",
+      "sql = \"SELECT 2\"",
+  }));
+  ASSERT_TRUE(load.config) << AllErrors(load);
+  const auto& panels = load.config->dashboards.at(0).panels;
+  ASSERT_EQ(panels.size(), 2u);
+  EXPECT_EQ(panels[0].chart, "number");
+  EXPECT_EQ(panels[0].refresh.count(), 120);
+  EXPECT_EQ(panels[1].title, "B");
+  EXPECT_EQ(panels[1].chart, "table");  // the default
+}
+
+TEST(ConfigDashboards, ProblemsPointAtTheirKey) {
+  ExpectOneError(Load(Lines({"[[dashboards]]", "name = \"ops\"", "title = \"Ops\"", "[[dashboards.panels]]",
+                             "title = \"A\"", "sql = \"SELECT 1\"", "chart = \"pie\""})),
+                 7, 9, {"dashboards[0].panels[0].chart", "\"pie\"", "line, bar, table, number"});
+  ExpectOneError(Load(Lines({"[[dashboards]]", "name = \"ops\"", "title = \"Ops\"", "[[dashboards.panels]]",
+                             "title = \"A\"", "sql = \"SELECT 1\"", "refresh = \"1s\""})),
+                 7, 11, {"refresh", "5s..1d"});
+  ExpectOneError(Load(Lines({"[[dashboards]]", "name = \"Ops!\"", "title = \"Ops\"", "[[dashboards.panels]]",
+                             "title = \"A\"", "sql = \"SELECT 1\""})),
+                 2, 8, {"dashboards[0].name"});
+  ExpectOneError(Load(Lines({"[[dashboards]]", "name = \"ops\"", "title = \"Ops\"", "[[dashboards.panels]]",
+                             "title = \"A\"", "sqll = \"SELECT 1\""})),
+                 6, 1, {"sqll", "did you mean \"sql\""});
+  ConfigLoad dup = Load(Lines({"[[dashboards]]", "name = \"ops\"", "title = \"Ops\"", "[[dashboards.panels]]",
+                               "title = \"A\"", "sql = \"SELECT 1\"", "[[dashboards]]", "name = \"ops\"",
+                               "title = \"Again\"", "[[dashboards.panels]]", "title = \"A\"",
+                               "sql = \"SELECT 1\""}));
+  ExpectOneError(dup, 8, 8, {"already called \"ops\""});
+}
+
+}  // namespace
+}  // namespace tp::app

@@ -1022,3 +1022,39 @@ TEST_F(CatalogTest, CatalogKillNineLeavesConsistentState) {
 
 }  // namespace
 }  // namespace tp::storage
+
+namespace tp::storage {
+namespace {
+
+// Format version 4: the admin page's dashboards and API tokens, kept across
+// reopening; the same token hash cannot be added twice.
+TEST_F(CatalogTest, DashboardsAndTokensPersist) {
+  {
+    auto c = OpenOrDie(file());
+    ASSERT_TRUE(c->PutDashboard("sales", "{\"title\":\"A\"}").ok());
+    ASSERT_TRUE(c->PutDashboard("sales", "{\"title\":\"B\"}").ok());  // replaces
+    ASSERT_TRUE(c->PutDashboard("ops", "{}").ok());
+    EXPECT_EQ(Get(c->DeleteDashboard("ops")), true);
+    EXPECT_EQ(Get(c->DeleteDashboard("ops")), false);
+    EXPECT_EQ(Get(c->AddToken("shop", "ingest", std::string(64, 'a'))), 1);
+    EXPECT_EQ(Get(c->AddToken("bi", "read", std::string(64, 'b'))), 2);
+    EXPECT_FALSE(c->AddToken("again", "read", std::string(64, 'b')).ok());
+    EXPECT_FALSE(c->AddToken("x", "admin", std::string(64, 'c')).ok()) << "scope is checked";
+    EXPECT_EQ(Get(c->RevokeToken(1)), true);
+    EXPECT_EQ(Get(c->RevokeToken(1)), false);
+  }
+  auto c = OpenOrDie(file());
+  auto dashboards = Get(c->Dashboards());
+  ASSERT_EQ(dashboards.size(), 1u);
+  EXPECT_EQ(dashboards[0].first, "sales");
+  EXPECT_EQ(dashboards[0].second, "{\"title\":\"B\"}");
+  auto tokens = Get(c->Tokens());
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].name, "bi");  // newest first
+  EXPECT_FALSE(tokens[0].revoked_us.has_value());
+  EXPECT_EQ(tokens[1].scope, "ingest");
+  EXPECT_TRUE(tokens[1].revoked_us.has_value());
+}
+
+}  // namespace
+}  // namespace tp::storage

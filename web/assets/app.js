@@ -1,5 +1,6 @@
-// The admin page: every number comes from the JSON API (GET /api/v1/status,
-// GET /api/v1/tables), refreshed every few seconds.
+// The admin page: every number comes from the JSON API. This file holds the
+// session (login, CSRF token), the page switcher, the overview and tables
+// pages; query.js and dashboards.js add their pages through App.pages.
 "use strict";
 
 const REFRESH_MS = 5000;
@@ -26,60 +27,208 @@ function duration(seconds) {
   return s + "s";
 }
 
-async function getJson(path) {
-  const res = await fetch(path, { headers: { "Accept": "application/json" } });
-  if (!res.ok) throw new Error(path + ": HTTP " + res.status);
-  return res.json();
-}
+function ratio(r) { return r == null ? "–" : Number(r).toFixed(1) + "x"; }
 
-function showStatus(st) {
-  $("version").textContent = "v" + st.version;
-  const state = $("state");
-  state.textContent = st.ready ? "ready" : "recovering";
-  state.className = "badge " + (st.ready ? "ok" : "bad");
-  $("records-total").textContent = count(st.ingest && st.ingest.records_total);
-  $("records-per-s").textContent = st.ingest ? Number(st.ingest.records_per_s).toFixed(1) : "–";
-  const m = st.materializer;
-  $("lag-records").textContent = count(m && m.lag_records);
-  $("freshness").textContent = !m ? "–" : m.freshness_ms == null ? "unknown"
-      : m.freshness_ms === 0 ? "up to date" : duration(m.freshness_ms / 1000) + " behind";
-  $("rows-rejected").textContent = count(m && m.rows_rejected);
-  $("disk-free").textContent = bytes(st.stream && st.stream.free_bytes);
-  $("uptime").textContent = duration(st.uptime_s);
-}
-
-function showTables(t) {
-  const body = document.querySelector("#tables tbody");
-  body.replaceChildren();
-  for (const table of t.tables) {
-    const row = document.createElement("tr");
-    const cells = [table.name, count(table.rows), count(table.tail_rows), count(table.files),
-                   bytes(table.bytes),
-                   table.compression_ratio == null ? "–" : Number(table.compression_ratio).toFixed(1) + "x",
-                   count(table.days.length)];
-    cells.forEach((text, i) => {
-      const td = document.createElement("td");
-      td.textContent = text;
-      if (i > 0) td.className = "num";
-      row.appendChild(td);
-    });
-    body.appendChild(row);
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error) || ("HTTP " + status));
+    this.status = status;
+    this.body = body || {};
   }
 }
 
-async function refresh() {
+const App = {
+  csrf: null,
+  pages: {},      // name -> {show(arg), hide()}
+  current: null,
+
+  // One API call: JSON in and out, the CSRF token on writes; a 401 shows
+  // the login form.
+  async api(method, path, body, accept) {
+    const headers = { "Accept": accept || "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET" && App.csrf) headers["X-CSRF-Token"] = App.csrf;
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+                                    credentials: "same-origin" });
+    if (accept === "text/csv" && res.ok) return res.text();
+    let json = null;
+    try { json = await res.json(); } catch (e) { json = null; }
+    if (res.status === 401 && path !== "/api/v1/login") App.showLogin();
+    if (!res.ok) throw new ApiError(res.status, json);
+    return json;
+  },
+
+  error(message) {
+    $("error").textContent = message || "";
+    $("error").hidden = !message;
+  },
+
+  showLogin() {
+    App.csrf = null;
+    for (const p of document.querySelectorAll(".page")) p.hidden = true;
+    $("nav").hidden = true;
+    $("logout").hidden = true;
+    $("login").hidden = false;
+    $("password").focus();
+  },
+
+  async start() {
+    let session;
+    try {
+      session = await App.api("GET", "/api/v1/session");
+    } catch (e) {
+      App.error("Cannot reach the server: " + e.message);
+      return;
+    }
+    if (session.banner) { $("banner").textContent = session.banner; $("banner").hidden = false; }
+    if (!session.authenticated) {
+      if (session.mode === "refused") { App.error(session.message); return; }
+      App.showLogin();
+      return;
+    }
+    App.csrf = session.csrf;
+    $("login").hidden = true;
+    $("nav").hidden = false;
+    $("logout").hidden = session.mode !== "login";
+    App.route();
+    App.refreshStatus();
+  },
+
+  route() {
+    if (App.csrf === null) return;
+    const hash = location.hash.replace(/^#\/?/, "") || "dashboards";
+    const [name, ...rest] = hash.split("/");
+    const page = App.pages[name] ? name : "overview";
+    if (App.current && App.current !== page && App.pages[App.current].hide) App.pages[App.current].hide();
+    for (const p of document.querySelectorAll(".page")) p.hidden = p.id !== "page-" + page;
+    for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("active", a.dataset.page === page);
+    App.current = page;
+    App.pages[page].show(decodeURIComponent(rest.join("/")));
+  },
+
+  status: null,
+  tables: null,
+  async refreshStatus() {
+    clearTimeout(App.statusTimer);
+    try {
+      const [st, t] = await Promise.all([App.api("GET", "/api/v1/status"), App.api("GET", "/api/v1/tables")]);
+      App.status = st;
+      App.tables = t;
+      $("version").textContent = "v" + st.version;
+      $("state").textContent = st.ready ? "ready" : "recovering";
+      $("state").className = "badge " + (st.ready ? "ok" : "bad");
+      App.error("");
+      if (App.current === "overview") Overview.draw();
+      if (App.current === "tables") TablesPage.draw();
+    } catch (e) {
+      if (e.status === 401) return;
+      App.error("Cannot reach the server: " + e.message);
+      $("state").textContent = "unreachable";
+      $("state").className = "badge bad";
+    }
+    App.statusTimer = setTimeout(App.refreshStatus, REFRESH_MS);
+  },
+};
+
+const Overview = {
+  show() { Overview.draw(); },
+  draw() {
+    const st = App.status, t = App.tables;
+    if (!st || !t) return;
+    $("records-total").textContent = count(st.ingest && st.ingest.records_total);
+    $("records-per-s").textContent = st.ingest ? Number(st.ingest.records_per_s).toFixed(1) : "–";
+    const m = st.materializer;
+    $("lag-records").textContent = count(m && m.lag_records);
+    $("freshness").textContent = !m ? "–" : m.freshness_ms == null ? "unknown"
+        : m.freshness_ms === 0 ? "up to date" : duration(m.freshness_ms / 1000) + " behind";
+    $("rows-rejected").textContent = count(m && m.rows_rejected);
+    $("disk-free").textContent = bytes(st.stream && st.stream.free_bytes);
+    $("uptime").textContent = duration(st.uptime_s);
+    const body = document.querySelector("#tables tbody");
+    body.replaceChildren();
+    for (const table of t.tables) {
+      const row = document.createElement("tr");
+      const link = document.createElement("a");
+      link.href = "#/tables/" + encodeURIComponent(table.name);
+      link.textContent = table.name;
+      const cells = [link, count(table.rows), count(table.tail_rows), count(table.files), bytes(table.bytes),
+                     ratio(table.compression_ratio), count(table.days.length)];
+      cells.forEach((c, i) => {
+        const td = document.createElement("td");
+        if (typeof c === "string") td.textContent = c; else td.appendChild(c);
+        if (i > 0) td.className = "num";
+        row.appendChild(td);
+      });
+      body.appendChild(row);
+    }
+  },
+};
+
+const TablesPage = {
+  selected: null,
+  show(name) {
+    if (name) TablesPage.selected = name;
+    TablesPage.draw();
+  },
+  draw() {
+    const t = App.tables;
+    if (!t) return;
+    const pick = $("table-pick");
+    const names = t.tables.map(x => x.name);
+    if (pick.options.length !== names.length) {
+      pick.replaceChildren(...names.map(n => new Option(n, n)));
+    }
+    if (!TablesPage.selected || !names.includes(TablesPage.selected)) TablesPage.selected = names[0];
+    pick.value = TablesPage.selected;
+    const table = t.tables.find(x => x.name === TablesPage.selected);
+    if (!table) return;
+    $("table-summary").textContent = count(table.rows) + " rows in " + count(table.files) + " files, " +
+      bytes(table.bytes) + " on disk, compression " + ratio(table.compression_ratio) + "; time column " +
+      table.time_column + ", schema version " + table.schema_version;
+    const fill = (id, rows) => {
+      const body = document.querySelector("#" + id + " tbody");
+      body.replaceChildren();
+      for (const cells of rows) {
+        const tr = document.createElement("tr");
+        cells.forEach(([text, cls]) => {
+          const td = document.createElement("td");
+          td.textContent = text;
+          if (cls) td.className = cls;
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      }
+    };
+    fill("table-columns", (table.columns || []).map(c => [[c.name], [c.type], [c.nullable ? "yes" : "no"],
+      [(c.declared ? "config" : "added from the data") + (c.since_version ? ", since schema version " + c.since_version : "")]]));
+    fill("table-days", (table.days || []).slice().reverse().map(d => [[d.day], [count(d.rows), "num"],
+      [count(d.files), "num"], [bytes(d.bytes), "num"], [ratio(d.compression_ratio), "num"]]));
+  },
+};
+
+App.pages.overview = Overview;
+App.pages.tables = TablesPage;
+
+$("table-pick").addEventListener("change", e => { location.hash = "#/tables/" + encodeURIComponent(e.target.value); });
+
+$("login-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  $("login-error").hidden = true;
   try {
-    const [st, t] = await Promise.all([getJson("/api/v1/status"), getJson("/api/v1/tables")]);
-    showStatus(st);
-    showTables(t);
-    $("error").hidden = true;
-  } catch (e) {
-    $("error").textContent = "Cannot reach the server: " + e.message;
-    $("error").hidden = false;
-    $("state").textContent = "unreachable";
-    $("state").className = "badge bad";
+    const r = await App.api("POST", "/api/v1/login", { password: $("password").value });
+    $("password").value = "";
+    App.csrf = r.csrf;
+    App.start();
+  } catch (err) {
+    $("login-error").textContent = err.message;
+    $("login-error").hidden = false;
   }
-}
+});
 
-refresh();
-setInterval(refresh, REFRESH_MS);
+$("logout").addEventListener("click", async () => {
+  try { await App.api("POST", "/api/v1/logout"); } catch (e) { /* the session is gone either way */ }
+  App.showLogin();
+});
+
+window.addEventListener("hashchange", App.route);
+document.addEventListener("DOMContentLoaded", App.start);
