@@ -132,7 +132,10 @@ web::QueryAnswer StreamBackend::Query(std::string_view sql, bool csv,
              "\n";
     return a;
   }
-  return queries->Answer(sql, csv, cancel);
+  const auto start = std::chrono::steady_clock::now();
+  web::QueryAnswer a = queries->Answer(sql, csv, cancel);
+  query_seconds_.Observe(std::chrono::steady_clock::now() - start);
+  return a;
 }
 
 void StreamBackend::CountRate(uint64_t records) {
@@ -464,11 +467,13 @@ std::string StreamBackend::MetricsText() const {
              "Replaced or dropped files kept on disk for readers, after the last pass.");
       sample("tillpipe_retired_files_awaiting_deletion", cs.files_awaiting_deletion);
     }
-    family("tillpipe_consumer_lag_records", "gauge", "Records a consumer has yet to read.");
+    family("tillpipe_stream_lag_records", "gauge", "Records a consumer has yet to read.");
     for (const auto& c : log->Consumers()) {
-      sample("tillpipe_consumer_lag_records{consumer=\"" + c.name + "\"}", c.lag);
+      sample("tillpipe_stream_lag_records{consumer=\"" + c.name + "\"}", c.lag);
     }
   }
+  m += query_seconds_.Render("tillpipe_query_duration_seconds",
+                             "Time to answer a SQL query (POST /api/v1/query), errors included.");
   return m;
 }
 

@@ -11,6 +11,7 @@
 
 #include "app/config.h"
 #include "storage/catalog.h"
+#include "stream/histogram.h"
 #include "stream/log.h"
 #include "web/backend.h"
 
@@ -77,6 +78,8 @@ class StreamBackend : public web::Backend {
   std::atomic<const CompactionService*> compaction_{nullptr};
   std::atomic<QueryService*> queries_{nullptr};
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+  LatencyHistogram query_seconds_;  // every answered query
 
   // Live API tokens: SHA-256 hex of the secret -> scope.
   mutable std::mutex tokens_mu_;

@@ -177,3 +177,24 @@ TEST(AdminApi, ReadTokensOpenTheApiToScriptsOnceAPasswordIsSet) {
 
 }  // namespace
 }  // namespace tp::testing
+
+namespace tp::testing {
+namespace {
+
+TEST(AdminApi, MetricsHaveQueryLatencyAndStreamLag) {
+  TempDir tmp;
+  ServerProcess server(tmp.path(), TestConfig());
+  ASSERT_TRUE(server.Start()) << server.log();
+  web::HttpClient c(server.Url());
+  EXPECT_EQ(c.Post("/api/v1/query", R"({"sql":"SELECT 1"})")->status, 200);
+  EXPECT_EQ(c.Post("/api/v1/query", R"({"sql":"SELECT count(*) FROM orders"})")->status, 200);
+  EXPECT_EQ(c.Post("/api/v1/query", R"({"sql":"SELECT nope FROM orders"})")->status, 400);
+  const std::string m = c.Get("/metrics")->body;
+  EXPECT_NE(m.find("# TYPE tillpipe_query_duration_seconds histogram\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("tillpipe_query_duration_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("tillpipe_query_duration_seconds_count 3\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("tillpipe_stream_lag_records{consumer=\"materializer\"} 0\n"), std::string::npos) << m;
+}
+
+}  // namespace
+}  // namespace tp::testing
