@@ -9,6 +9,7 @@
 #include "app/dashboards.h"
 #include "app/stream_backend.h"
 #include "stream/sha256.h"
+#include "web/admin_api.h"
 #include "web/admin_auth.h"
 
 namespace tp::app {
@@ -17,23 +18,15 @@ using json = nlohmann::json;
 
 namespace {
 
-web::ApiAnswer Json(int status, const json& body) {
-  web::ApiAnswer a;
-  a.status = status;
-  a.body = body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  return a;
-}
-
-web::ApiAnswer Error(int status, const std::string& message) {
-  return Json(status, json{{"error", message}});
-}
+using web::ErrorAnswer;
+using web::JsonAnswer;
 
 web::ApiAnswer CatalogError(const Status& s) {
-  return Error(s.code() == Status::Code::kBusy ? 503 : 500, s.ToString());
+  return ErrorAnswer(s.code() == Status::Code::kBusy ? 503 : 500, s.ToString());
 }
 
 web::ApiAnswer NotReady() {
-  web::ApiAnswer a = Error(503, "not ready: the tables are still being opened; retry shortly");
+  web::ApiAnswer a = ErrorAnswer(503, "not ready: the tables are still being opened; retry shortly");
   a.retry_after_s = 1;
   return a;
 }
@@ -65,20 +58,20 @@ web::ApiAnswer StreamBackend::Dashboards() {
     j["source"] = "page";
     list.push_back(std::move(j));
   }
-  return Json(200, json{{"dashboards", std::move(list)}});
+  return JsonAnswer(200, json{{"dashboards", std::move(list)}});
 }
 
 web::ApiAnswer StreamBackend::SaveDashboard(std::string_view name, std::string_view body) {
   storage::Catalog* catalog = catalog_.load();
   if (catalog == nullptr) return NotReady();
   if (!IsValidDashboardName(name)) {
-    return Error(400, "a dashboard name is 1 to 64 of a-z, 0-9, _ and -, like \"retail\"");
+    return ErrorAnswer(400, "a dashboard name is 1 to 64 of a-z, 0-9, _ and -, like \"retail\"");
   }
   auto d = DashboardFromJson(std::string(name), body);
-  if (!d.ok()) return Error(400, d.status().message());
+  if (!d.ok()) return ErrorAnswer(400, d.status().message());
   json j = DashboardToJson(*d);
   if (Status s = catalog->PutDashboard(d->name, j.dump()); !s.ok()) return CatalogError(s);
-  return Json(200, j);
+  return JsonAnswer(200, j);
 }
 
 web::ApiAnswer StreamBackend::DeleteDashboard(std::string_view name) {
@@ -89,12 +82,12 @@ web::ApiAnswer StreamBackend::DeleteDashboard(std::string_view name) {
   const bool in_config = std::any_of(config_.dashboards.begin(), config_.dashboards.end(),
                                      [&](const DashboardSpec& d) { return d.name == name; });
   if (!*deleted) {
-    return Error(404, in_config ? "dashboard " + std::string(name) +
+    return ErrorAnswer(404, in_config ? "dashboard " + std::string(name) +
                                       " is defined in the config and was not edited on the page; "
                                       "remove it from the config file"
                                 : "no dashboard " + std::string(name));
   }
-  return Json(200, json{{"deleted", name}, {"reverted_to_config", in_config}});
+  return JsonAnswer(200, json{{"deleted", name}, {"reverted_to_config", in_config}});
 }
 
 // --- API tokens ---------------------------------------------------------------
@@ -140,7 +133,7 @@ web::ApiAnswer StreamBackend::Tokens() {
                     {"created_us", t.created_us},
                     {"revoked_us", t.revoked_us ? json(*t.revoked_us) : json(nullptr)}});
   }
-  return Json(200, json{{"tokens", std::move(list)}});
+  return JsonAnswer(200, json{{"tokens", std::move(list)}});
 }
 
 web::ApiAnswer StreamBackend::CreateToken(std::string_view body) {
@@ -150,19 +143,19 @@ web::ApiAnswer StreamBackend::CreateToken(std::string_view body) {
   const char* shape = "send {\"name\": \"shop backend\", \"scope\": \"ingest\" or \"read\"}";
   if (j.is_discarded() || !j.is_object() || !j.contains("name") || !j["name"].is_string() ||
       !j.contains("scope") || !j["scope"].is_string()) {
-    return Error(400, shape);
+    return ErrorAnswer(400, shape);
   }
   const std::string name = j["name"], scope = j["scope"];
-  if (name.empty() || name.size() > 64) return Error(400, "name: 1 to 64 characters; " + std::string(shape));
+  if (name.empty() || name.size() > 64) return ErrorAnswer(400, "name: 1 to 64 characters; " + std::string(shape));
   if (scope != "ingest" && scope != "read") {
-    return Error(400, "scope: \"" + scope + "\" is not \"ingest\" (POST /api/v1/ingest) or \"read\" "
+    return ErrorAnswer(400, "scope: \"" + scope + "\" is not \"ingest\" (POST /api/v1/ingest) or \"read\" "
                       "(status, tables, query, metrics)");
   }
   const std::string secret = "tp_" + web::RandomHex(32);
   auto id = catalog->AddToken(name, scope, Sha256::HexHash(secret));
   if (!id.ok()) return CatalogError(id.status());
   if (Status s = LoadTokens(catalog); !s.ok()) return CatalogError(s);
-  web::ApiAnswer a = Json(201, json{{"id", *id}, {"name", name}, {"scope", scope}, {"token", secret}});
+  web::ApiAnswer a = JsonAnswer(201, json{{"id", *id}, {"name", name}, {"scope", scope}, {"token", secret}});
   a.headers.emplace_back("Cache-Control", "no-store");
   return a;
 }
@@ -173,13 +166,13 @@ web::ApiAnswer StreamBackend::RevokeToken(std::string_view id_text) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || end != id_text.data() + id_text.size()) {
-    return Error(400, "a token is revoked by its id: DELETE /api/v1/tokens/ID");
+    return ErrorAnswer(400, "a token is revoked by its id: DELETE /api/v1/tokens/ID");
   }
   auto revoked = catalog->RevokeToken(id);
   if (!revoked.ok()) return CatalogError(revoked.status());
-  if (!*revoked) return Error(404, "no live token with id " + std::string(id_text));
+  if (!*revoked) return ErrorAnswer(404, "no live token with id " + std::string(id_text));
   if (Status s = LoadTokens(catalog); !s.ok()) return CatalogError(s);
-  return Json(200, json{{"revoked", id}});
+  return JsonAnswer(200, json{{"revoked", id}});
 }
 
 }  // namespace tp::app

@@ -27,22 +27,24 @@ std::optional<std::string_view> Member(std::string_view path, std::string_view b
   return rest.substr(1);
 }
 
-ApiAnswer Json(int status, const json& body) {
+ApiAnswer MethodNotAllowed(std::string_view allow) {
+  ApiAnswer a = ErrorAnswer(405, "method not allowed here; use " + std::string(allow));
+  a.headers.emplace_back("Allow", std::string(allow));
+  return a;
+}
+
+}  // namespace
+
+ApiAnswer JsonAnswer(int status, const json& body) {
   ApiAnswer a;
   a.status = status;
   a.body = body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   return a;
 }
 
-ApiAnswer Error(int status, const std::string& message) { return Json(status, json{{"error", message}}); }
-
-ApiAnswer MethodNotAllowed(std::string_view allow) {
-  ApiAnswer a = Error(405, "method not allowed here; use " + std::string(allow));
-  a.headers.emplace_back("Allow", std::string(allow));
-  return a;
+ApiAnswer ErrorAnswer(int status, const std::string& message) {
+  return JsonAnswer(status, json{{"error", message}});
 }
-
-}  // namespace
 
 Need RouteNeed(std::string_view path) {
   if (path == "/health" || path == "/ready" || path.starts_with("/api/v1/ingest/") ||
@@ -78,7 +80,7 @@ ApiAnswer AdminApi::Handle(const ApiRequest& r) {
     }
     return r.method == "DELETE" ? backend_->RevokeToken(*id) : MethodNotAllowed("DELETE");
   }
-  return Error(404, "no such endpoint: " + r.path);
+  return ErrorAnswer(404, "no such endpoint: " + r.path);
 }
 
 ApiAnswer AdminApi::Session(const ApiRequest& r) {
@@ -95,52 +97,50 @@ ApiAnswer AdminApi::Session(const ApiRequest& r) {
                    auth_->options().listen_host +
                    ": set one with `tillpipe passwd` on the server, then log in.";
   }
-  return Json(200, j);
+  return JsonAnswer(200, j);
 }
 
 ApiAnswer AdminApi::Login(const ApiRequest& r) {
   // A form on another site cannot send JSON without a CORS preflight this
   // server never grants, nor hide its Origin: no login CSRF.
   if (r.content_type.find("application/json") == std::string::npos) {
-    return Error(415, "send the password as JSON: {\"password\": \"...\"} with Content-Type: "
+    return ErrorAnswer(415, "send the password as JSON: {\"password\": \"...\"} with Content-Type: "
                       "application/json");
   }
-  if (!r.origin.empty()) {
-    std::string_view o = r.origin;
-    if (auto s = o.find("://"); s != std::string_view::npos) o = o.substr(s + 3);
-    if (o != r.host) return Error(403, "log in from the admin page served by this server");
+  if (!r.origin.empty() && !SameOrigin(r.origin, r.host)) {
+    return ErrorAnswer(403, "log in from the admin page served by this server");
   }
   json body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object() || !body.contains("password") ||
       !body["password"].is_string()) {
-    return Error(400, "the body must be a JSON object {\"password\": \"...\"}");
+    return ErrorAnswer(400, "the body must be a JSON object {\"password\": \"...\"}");
   }
   auto result = auth_->LogIn(r.client, body["password"].get<std::string>());
   using K = AdminAuth::LoginResult::Kind;
   switch (result.kind) {
     case K::kOk: {
-      ApiAnswer a = Json(200, json{{"mode", "login"}, {"authenticated", true}, {"csrf", result.csrf}});
+      ApiAnswer a = JsonAnswer(200, json{{"mode", "login"}, {"authenticated", true}, {"csrf", result.csrf}});
       a.headers.emplace_back("Set-Cookie", auth_->SessionCookie(result.session, r.secure));
       a.headers.emplace_back("Cache-Control", "no-store");
       return a;
     }
     case K::kWrong:
-      return Error(401, "wrong password");
+      return ErrorAnswer(401, "wrong password");
     case K::kLimited: {
-      ApiAnswer a = Error(429, "too many failed logins from " + r.client + "; try again in " +
+      ApiAnswer a = ErrorAnswer(429, "too many failed logins from " + r.client + "; try again in " +
                                    std::to_string(result.retry_after_s) + " s");
       a.retry_after_s = result.retry_after_s;
       return a;
     }
     case K::kNoPassword:
-      return Error(409, "no admin password is set; set one with `tillpipe passwd` on the server");
+      return ErrorAnswer(409, "no admin password is set; set one with `tillpipe passwd` on the server");
   }
-  return Error(500, "login failed");
+  return ErrorAnswer(500, "login failed");
 }
 
 ApiAnswer AdminApi::Logout(const ApiRequest& r) {
   auth_->LogOut(r.cookie);
-  ApiAnswer a = Json(200, json{{"authenticated", false}});
+  ApiAnswer a = JsonAnswer(200, json{{"authenticated", false}});
   a.headers.emplace_back("Set-Cookie", AdminAuth::ClearedCookie(r.secure));
   return a;
 }

@@ -5,6 +5,7 @@
 // (a login hashes for tens of milliseconds; admin calls touch the catalog).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,10 @@ struct ApiRequest {
   std::string client;           // peer IP address
   bool secure = false;          // arrived over TLS (X-Forwarded-Proto: https)
 };
+
+// An answer with `body` as JSON; {"error": message} for ErrorAnswer.
+ApiAnswer JsonAnswer(int status, const nlohmann::json& body);
+ApiAnswer ErrorAnswer(int status, const std::string& message);
 
 // What a route needs (see AdminAuth::Authorize).
 Need RouteNeed(std::string_view path);

@@ -141,6 +141,11 @@ std::string_view AccessModeName(AccessMode m) {
   return "?";
 }
 
+bool SameOrigin(std::string_view origin, std::string_view host) {
+  if (auto s = origin.find("://"); s != std::string_view::npos) origin = origin.substr(s + 3);
+  return origin == host;
+}
+
 std::string_view CookieValue(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     auto semi = header.find(';');
@@ -218,13 +223,9 @@ std::optional<Denial> AdminAuth::Authorize(const RequestView& r, Need need) {
   const bool changes = StateChanging(r.method) && need == Need::kAdmin;
   // A browser names the page's origin on cross-site and same-site writes
   // alike; a write whose Origin is another host is refused whatever it carries.
-  if (changes && !r.origin.empty()) {
-    std::string_view o = r.origin;
-    if (auto s = o.find("://"); s != std::string_view::npos) o = o.substr(s + 3);
-    if (o != r.host) {
-      return Denial{403, "the request comes from another site (Origin " + std::string(r.origin) +
-                             "); use the admin page served by this server"};
-    }
+  if (changes && !r.origin.empty() && !SameOrigin(r.origin, r.host)) {
+    return Denial{403, "the request comes from another site (Origin " + std::string(r.origin) +
+                           "); use the admin page served by this server"};
   }
   if (need == Need::kMetrics && loopback_) return std::nullopt;
   if (need == Need::kPage && mode != AccessMode::kRefused) return std::nullopt;

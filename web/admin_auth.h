@@ -150,6 +150,10 @@ class AdminAuth {
   std::deque<Clock::time_point> all_failures_;  // GUARDED_BY(mu_)
 };
 
+// True when an Origin header ("http://host:port") names the Host header's
+// host:port, i.e. the request comes from a page this server served.
+bool SameOrigin(std::string_view origin, std::string_view host);
+
 // Reads one cookie's value from a Cookie header ("" when absent).
 std::string_view CookieValue(std::string_view header, std::string_view name);
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/common/poll.h"
 #include "tests/integration/server_process.h"
 
 namespace tp::testing {
@@ -155,12 +156,7 @@ TEST(AdminApi, ReadTokensOpenTheApiToScriptsOnceAPasswordIsSet) {
   const std::string ing = json::parse(a.Call("POST", "/api/v1/tokens", R"({"name":"i","scope":"ingest"})").body)["token"];
   ASSERT_EQ(RunSplit({TILLPIPE_BINARY, "passwd", "--data-dir", server.data_dir().string()}, "password one\n").code, 0);
   web::HttpClient c(server.Url());
-  int status = 200;
-  for (int i = 0; i < 40 && status == 200; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    status = c.Get("/api/v1/status")->status;
-  }
-  EXPECT_EQ(status, 401);
+  EXPECT_EQ(StatusOnceNot200([&] { return c.Get("/api/v1/status")->status; }), 401);
   EXPECT_EQ(c.Request("GET", "/api/v1/status", "", {{"Authorization", "Bearer " + read}})->status, 200);
   EXPECT_EQ(c.Request("GET", "/api/v1/status", "", {{"Authorization", "Bearer " + ing}})->status, 401);
   EXPECT_EQ(c.Request("GET", "/api/v1/tokens", "", {{"Authorization", "Bearer " + read}})->status, 401)

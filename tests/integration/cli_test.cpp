@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/common/poll.h"
 #include "tests/integration/server_process.h"
 
 namespace tp::testing {
@@ -332,12 +333,7 @@ TEST(Cli, PasswdTurnsOnLoginOnARunningServer) {
   EXPECT_NE(set.err.find(file.string()), std::string::npos) << set.err;
   EXPECT_NE(ReadFile(file).find("\n$y$"), std::string::npos) << ReadFile(file);
 
-  int status = 200;
-  for (int i = 0; i < 40 && status == 200; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    status = client.Get("/api/v1/status")->status;
-  }
-  EXPECT_EQ(status, 401);
+  EXPECT_EQ(StatusOnceNot200([&] { return client.Get("/api/v1/status")->status; }), 401);
   auto login = client.Post("/api/v1/login", R"({"password":"a long enough password"})",
                            {{"Content-Type", "application/json"}});
   ASSERT_TRUE(login.ok());

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/common/poll.h"
 #include "tests/common/temp_dir.h"
 #include "web/http_client.h"
 #include "web/http_server.h"
@@ -220,12 +221,10 @@ TEST(AdminAuth, NewPasswordEndsSessions) {
   Headers with_cookie{{"Cookie", CookieOf(ok)}};
   EXPECT_EQ(Must(c.Request("GET", "/api/v1/tables", "", with_cookie)).status, 200);
   ASSERT_TRUE(WritePasswordFile(s.dir.path() / "admin.passwd", *HashPassword("another password")).ok());
-  int status = 200;
-  for (int i = 0; i < 40 && status == 200; ++i) {  // the file is checked once a second
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    status = Must(c.Request("GET", "/api/v1/tables", "", with_cookie)).status;
-  }
-  EXPECT_EQ(status, 401);
+  // The file is checked once a second.
+  EXPECT_EQ(tp::testing::StatusOnceNot200(
+                [&] { return Must(c.Request("GET", "/api/v1/tables", "", with_cookie)).status; }),
+            401);
   EXPECT_EQ(Login(c, kPassword).status, 401);
   EXPECT_EQ(Login(c, "another password").status, 200);
 }
