@@ -25,19 +25,19 @@ web::ApiAnswer CatalogError(const Status& s) {
   return ErrorAnswer(s.code() == Status::Code::kBusy ? 503 : 500, s.ToString());
 }
 
-web::ApiAnswer NotReady() {
+}  // namespace
+
+web::ApiAnswer StreamBackend::NotReadyAnswer() {
   web::ApiAnswer a = ErrorAnswer(503, "not ready: the tables are still being opened; retry shortly");
   a.retry_after_s = 1;
   return a;
 }
 
-}  // namespace
-
 // --- dashboards ---------------------------------------------------------------
 
 web::ApiAnswer StreamBackend::Dashboards() {
   storage::Catalog* catalog = catalog_.load();
-  if (catalog == nullptr) return NotReady();
+  if (catalog == nullptr) return NotReadyAnswer();
   auto saved = catalog->Dashboards();
   if (!saved.ok()) return CatalogError(saved.status());
   std::map<std::string, DashboardSpec> page;
@@ -63,7 +63,7 @@ web::ApiAnswer StreamBackend::Dashboards() {
 
 web::ApiAnswer StreamBackend::SaveDashboard(std::string_view name, std::string_view body) {
   storage::Catalog* catalog = catalog_.load();
-  if (catalog == nullptr) return NotReady();
+  if (catalog == nullptr) return NotReadyAnswer();
   if (!IsValidDashboardName(name)) {
     return ErrorAnswer(400, "a dashboard name is 1 to 64 of a-z, 0-9, _ and -, like \"retail\"");
   }
@@ -76,7 +76,7 @@ web::ApiAnswer StreamBackend::SaveDashboard(std::string_view name, std::string_v
 
 web::ApiAnswer StreamBackend::DeleteDashboard(std::string_view name) {
   storage::Catalog* catalog = catalog_.load();
-  if (catalog == nullptr) return NotReady();
+  if (catalog == nullptr) return NotReadyAnswer();
   auto deleted = catalog->DeleteDashboard(std::string(name));
   if (!deleted.ok()) return CatalogError(deleted.status());
   const bool in_config = std::any_of(config_.dashboards.begin(), config_.dashboards.end(),
@@ -122,7 +122,7 @@ bool StreamBackend::IngestNeedsToken() const {
 
 web::ApiAnswer StreamBackend::Tokens() {
   storage::Catalog* catalog = catalog_.load();
-  if (catalog == nullptr) return NotReady();
+  if (catalog == nullptr) return NotReadyAnswer();
   auto tokens = catalog->Tokens();
   if (!tokens.ok()) return CatalogError(tokens.status());
   json list = json::array();
@@ -138,7 +138,7 @@ web::ApiAnswer StreamBackend::Tokens() {
 
 web::ApiAnswer StreamBackend::CreateToken(std::string_view body) {
   storage::Catalog* catalog = catalog_.load();
-  if (catalog == nullptr) return NotReady();
+  if (catalog == nullptr) return NotReadyAnswer();
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   const char* shape = "send {\"name\": \"shop backend\", \"scope\": \"ingest\" or \"read\"}";
   if (j.is_discarded() || !j.is_object() || !j.contains("name") || !j["name"].is_string() ||
@@ -162,7 +162,7 @@ web::ApiAnswer StreamBackend::CreateToken(std::string_view body) {
 
 web::ApiAnswer StreamBackend::RevokeToken(std::string_view id_text) {
   storage::Catalog* catalog = catalog_.load();
-  if (catalog == nullptr) return NotReady();
+  if (catalog == nullptr) return NotReadyAnswer();
   int64_t id = 0;
   auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (ec != std::errc() || end != id_text.data() + id_text.size()) {

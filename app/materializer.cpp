@@ -62,12 +62,14 @@ storage::Schema Materializer::RejectedSchema() {
       {"reason", LogicalType::Of(TypeId::kString), false},
       {"record", LogicalType::Of(TypeId::kString), false},
       {"ingested_at", LogicalType::Of(TypeId::kTimestamp), false},
+      // Added in 0.5 (schema version 2 of _rejected): NULL in older rows.
+      {"reason_code", LogicalType::Of(TypeId::kString), true},
   }};
 }
 
-void Materializer::Impl::Reject(std::string_view table, uint64_t offset, const std::string& field,
-                                const std::string& reason, std::string_view record,
-                                int64_t ingested_us) {
+void Materializer::Impl::Reject(std::string_view table, uint64_t offset, const char* code,
+                                const std::string& field, const std::string& reason,
+                                std::string_view record, int64_t ingested_us) {
   auto& c = rejected.rows;
   c[0].AppendString(table);
   c[1].AppendInt64(static_cast<int64_t>(offset));
@@ -75,18 +77,20 @@ void Materializer::Impl::Reject(std::string_view table, uint64_t offset, const s
   c[3].AppendString(reason);
   c[4].AppendString(record);
   c[5].AppendInt64(ingested_us);
+  c[6].AppendString(code);
   rejected.row_day.push_back(LocalDay(ingested_us));
   rejected.row_raw.push_back(static_cast<uint32_t>(record.size()));
   ++buffered;
   std::lock_guard lock(stats_mu);
   ++stats.rows_rejected;
+  ++stats.rejected_by[{std::string(table), code}];
 }
 
-Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
-                                   std::string_view record, int64_t ingested_us) {
+Status Materializer::Impl::Process(std::string_view table, uint64_t offset, std::string_view record,
+                                   int64_t ingested_us) {
   auto it = tables.find(table);
   if (it == tables.end()) {
-    Reject(table, offset, "table",
+    Reject(table, offset, reject_code::kUnknownTable, "table",
            "table \"" + std::string(table) +
                "\" is not in the config; the record stays in the log; declare [tables." +
                std::string(table) + "] to keep such records",
@@ -122,7 +126,7 @@ Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
     } else if (error.kind == DecodeError::Kind::kNewFields) {
       if (t.on_new_fields == OnNewFields::kReject) {
         const std::string& field = error.new_fields.front().name;
-        Reject(table, offset, field,
+        Reject(table, offset, reject_code::kNewField, field,
                "is not a column of " + t.name + " and on_new_fields = \"reject\"; declare it in " +
                    "[tables." + t.name + ".columns], or set on_new_fields = \"add_columns\" " +
                    "(or \"ignore\") and re-send",
@@ -132,23 +136,24 @@ Status Materializer::Impl::Process(std::string_view table, uint64_t offset,
       std::string field, problem;
       s = AddColumns(t, error.new_fields, offset, &field, &problem);
       if (s.ok() && !problem.empty()) {
-        Reject(table, offset, field, problem, record, ingested_us);
+        Reject(table, offset, reject_code::kSchemaChange, field, problem, record, ingested_us);
         return Status::OK();
       }
     } else {
-      Reject(table, offset, error.field, error.reason, record, ingested_us);
+      Reject(table, offset, error.code, error.field, error.reason, record, ingested_us);
       return Status::OK();
     }
     if (s.code() == Status::Code::kInvalidArgument) {
       // The change itself cannot be made (not a passing failure): retrying
       // would stall the pipeline on this record, so it is rejected.
-      Reject(table, offset, error.field, "schema evolution failed: " + s.message(), record,
-             ingested_us);
+      Reject(table, offset, reject_code::kSchemaChange, error.field,
+             "schema evolution failed: " + s.message(), record, ingested_us);
       return Status::OK();
     }
     if (!s.ok()) return s;  // the catalog failed: retried from this record
   }
-  Reject(table, offset, "record", "schema evolution did not converge", record, ingested_us);
+  Reject(table, offset, reject_code::kSchemaChange, "record", "schema evolution did not converge",
+         record, ingested_us);
   return Status::OK();
 }
 
@@ -169,11 +174,11 @@ void Materializer::Impl::TransformPending() {
     } else if (outcome[i] == Transform::Outcome::kFailed) {
       while (failures[next_failure].row != i) ++next_failure;
       const Transform::Failure& f = failures[next_failure];
-      Reject(t.name, p.offset, f.field, f.reason, p.record, p.ingested_us);
+      Reject(t.name, p.offset, reject_code::kDerived, f.field, f.reason, p.record, p.ingested_us);
     } else {
       ++filtered;
       if (t.on_filter == OnFilter::kReject) {
-        Reject(t.name, p.offset, "where",
+        Reject(t.name, p.offset, reject_code::kFiltered, "where",
                "does not match where = \"" + t.where + "\" of [tables." + t.name +
                    "] (on_filter = \"reject\")",
                p.record, p.ingested_us);
@@ -194,8 +199,8 @@ void Materializer::Impl::TransformPending() {
   }
   const Column& time = t.rows[t.time_index];
   for (size_t r = first; r < t.row_day.size(); ++r) {
-    t.row_day[r] = time.type().id == TypeId::kDate ? time.Get<int32_t>(r)
-                                                   : LocalDay(time.Get<int64_t>(r));
+    t.row_day[r] =
+        time.type().id == TypeId::kDate ? time.Get<int32_t>(r) : LocalDay(time.Get<int64_t>(r));
   }
   pending.clear();
   pending_table = nullptr;
@@ -226,9 +231,10 @@ Status Materializer::Impl::AddColumns(TableState& t, const std::vector<NewField>
     const NewField& f = fields[i];
     *problem_field = f.name;
     if (!IsIdentifier(f.name)) {
-      *problem = "is a new field but cannot be a column name (letters, digits and _, at most 64 "
-                 "bytes); declare a column for it with from = \"" + f.name.substr(0, 64) +
-                 "\", or set on_new_fields = \"ignore\" for " + t.name;
+      *problem =
+          "is a new field but cannot be a column name (letters, digits and _, at most 64 "
+          "bytes); declare a column for it with from = \"" +
+          f.name.substr(0, 64) + "\", or set on_new_fields = \"ignore\" for " + t.name;
       return Status::OK();
     }
     for (size_t j = 0; j < i; ++j) {
@@ -250,8 +256,7 @@ Status Materializer::Impl::AddColumns(TableState& t, const std::vector<NewField>
       if (SameIgnoringCase(c.field.name, f.name)) {
         *problem = "is a new field that differs from column \"" + c.field.name +
                    "\" only in case, which SQL cannot tell apart; send \"" + c.field.name +
-                   "\", or declare a column for it with another name and from = \"" + f.name +
-                   "\"";
+                   "\", or declare a column for it with another name and from = \"" + f.name + "\"";
         return Status::OK();
       }
     }
@@ -468,9 +473,8 @@ Status Materializer::Poll(bool force) {
   return force ? m.Drain() : Status::OK();
 }
 
-Status Materializer::ReadTail(
-    std::string_view table,
-    const std::function<void(const std::vector<TailChunk>&)>& fn) const {
+Status Materializer::ReadTail(std::string_view table,
+                              const std::function<void(const std::vector<TailChunk>&)>& fn) const {
   const Impl& m = *impl_;
   std::lock_guard view(m.view_mu);
   const TableState* t = nullptr;

@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "app/config.h"
@@ -72,18 +73,20 @@ struct MaterializerOptions {
 };
 
 struct MaterializerStats {
-  uint64_t next_offset = 0;      // first log offset not yet in a committed file
-  uint64_t decoded_offset = 0;   // first log offset not yet decoded (queryable up to here)
-  int64_t decoded_append_us = 0; // append time of the last record decoded (0 = none yet)
-  uint64_t buffered_rows = 0;    // decoded, waiting for the next flush
-  uint64_t rows_written = 0;     // since open
-  uint64_t rows_rejected = 0;    // since open
-  uint64_t rows_filtered = 0;    // rows a table's `where` did not accept, since open
+  uint64_t next_offset = 0;       // first log offset not yet in a committed file
+  uint64_t decoded_offset = 0;    // first log offset not yet decoded (queryable up to here)
+  int64_t decoded_append_us = 0;  // append time of the last record decoded (0 = none yet)
+  uint64_t buffered_rows = 0;     // decoded, waiting for the next flush
+  uint64_t rows_written = 0;      // since open
+  uint64_t rows_rejected = 0;     // since open
+  // The same by (table, reject_code: app/record_decoder.h), since open.
+  std::map<std::pair<std::string, std::string>, uint64_t> rejected_by;
+  uint64_t rows_filtered = 0;  // rows a table's `where` did not accept, since open
   std::map<std::string, uint64_t> filtered_by_table;  // the same per table
-  uint64_t files_written = 0;    // since open
-  uint64_t columns_added = 0;    // by schema evolution, since open
+  uint64_t files_written = 0;                         // since open
+  uint64_t columns_added = 0;                         // by schema evolution, since open
   uint64_t flushes = 0;
-  int64_t last_flush_us = 0;     // wall clock of the last successful flush
+  int64_t last_flush_us = 0;  // wall clock of the last successful flush
 };
 
 // Rows of one table decoded but not yet in committed part files, as handed

@@ -130,7 +130,8 @@ struct Materializer::Impl {
         date::sys_time<std::chrono::microseconds>(std::chrono::microseconds(micros)));
     return static_cast<int32_t>(date::floor<date::days>(local).time_since_epoch().count());
   }
-  void Reject(std::string_view table, uint64_t offset, const std::string& field,
+  // `code` is one of reject_code.
+  void Reject(std::string_view table, uint64_t offset, const char* code, const std::string& field,
               const std::string& reason, std::string_view record, int64_t ingested_us);
   Status Process(std::string_view table, uint64_t offset, std::string_view record,
                  int64_t ingested_us);

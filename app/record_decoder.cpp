@@ -106,7 +106,8 @@ bool LooksLikeTimestamp(std::string_view s) {
 LogicalType InferType(std::string_view raw) {
   raw = Trim(raw);
   if (raw == "true" || raw == "false") return LogicalType::Of(TypeId::kBool);
-  if (raw.empty() || raw.front() == '{' || raw.front() == '[') return LogicalType::Of(TypeId::kString);
+  if (raw.empty() || raw.front() == '{' || raw.front() == '[')
+    return LogicalType::Of(TypeId::kString);
   if (raw.front() == '"') {
     std::string_view text = raw.substr(1, raw.size() >= 2 ? raw.size() - 2 : 0);
     return LogicalType::Of(LooksLikeTimestamp(text) ? TypeId::kTimestamp : TypeId::kString);
@@ -471,6 +472,9 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns,
     size_t sep = why.find('\x1f');
     error->field = sep == std::string::npos ? "record" : why.substr(0, sep);
     error->reason = sep == std::string::npos ? why : why.substr(sep + 1);
+    error->code = error->field == "record" && error->reason == "not a JSON object"
+                      ? reject_code::kNotJson
+                      : reject_code::kBadValue;
     return false;
   }
   if (!m.new_fields.empty()) {
@@ -491,6 +495,7 @@ bool RecordDecoder::Decode(std::string_view json, std::vector<Column>* columns,
     const Staged& s = m.staged[c];
     if ((!s.present || s.is_null) && !m.schema.fields[c].nullable) {
       error->field = m.names[c];
+      error->code = reject_code::kMissingValue;
       error->reason = std::string(s.present ? "is null" : "is missing") +
                       " but the column is not nullable (send a value, or declare it "
                       "{ type = \"" +

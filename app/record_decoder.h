@@ -31,15 +31,30 @@ struct NewField {
   storage::LogicalType type;
 };
 
+// Why a record went to _rejected, in one word: the `reason_code` column of
+// _rejected and the `reason` label of tillpipe_rejected_records_total. The
+// `reason` column says the same in a sentence, with the value and the fix.
+namespace reject_code {
+inline constexpr const char* kUnknownTable = "unknown_table";  // table not in the config
+inline constexpr const char* kNotJson = "not_json";            // not a JSON object
+inline constexpr const char* kBadValue = "bad_value";          // a value of the wrong type
+inline constexpr const char* kMissingValue = "missing_value";  // missing or null, not nullable
+inline constexpr const char* kNewField = "new_field";          // on_new_fields = "reject"
+inline constexpr const char* kSchemaChange = "schema_change";  // schema evolution refused
+inline constexpr const char* kDerived = "derived";             // a derived column failed
+inline constexpr const char* kFiltered = "filtered";           // where, on_filter = "reject"
+}  // namespace reject_code
+
 struct DecodeError {
   enum class Kind {
-    kBadRecord,   // the record cannot become a row: `field` and `reason` say why
-    kNewFields,   // the record has fields no column reads: `new_fields`
-    kWiden,       // an inferred int64 column got a fraction: `widen_column` needs float64
+    kBadRecord,  // the record cannot become a row: `field` and `reason` say why
+    kNewFields,  // the record has fields no column reads: `new_fields`
+    kWiden,      // an inferred int64 column got a fraction: `widen_column` needs float64
   };
   Kind kind = Kind::kBadRecord;
-  std::string field;   // the column (or JSON path) at fault
-  std::string reason;  // what was wrong and what was expected
+  std::string field;                          // the column (or JSON path) at fault
+  std::string reason;                         // what was wrong and what was expected
+  const char* code = reject_code::kBadValue;  // for kBadRecord
   std::vector<NewField> new_fields;
   int widen_column = -1;
 };

@@ -7,12 +7,27 @@
 #include "app/compaction_service.h"
 #include "app/materializer.h"
 #include "app/query_service.h"
+#include "web/admin_api.h"
 
 namespace tp::app {
 
 using json = nlohmann::json;
 
 namespace {
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string LabelValue(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -95,6 +110,7 @@ void StreamBackend::Ingest(const web::IngestCall& call,
         } else {
           counters->records += r.accepted;
           counters->batches++;
+          counters->per_minute.Add(NowMicros() / 60000000, r.accepted);
           CountRate(r.accepted);
         }
         break;
@@ -124,14 +140,7 @@ void StreamBackend::Ingest(const web::IngestCall& call,
 web::QueryAnswer StreamBackend::Query(std::string_view sql, bool csv,
                                      const std::atomic<bool>* cancel) {
   QueryService* queries = queries_.load();
-  if (queries == nullptr) {
-    web::QueryAnswer a;
-    a.status = 503;
-    a.retry_after_s = 1;
-    a.body = json{{"error", "not ready: the tables are still being opened; retry shortly"}}.dump() +
-             "\n";
-    return a;
-  }
+  if (queries == nullptr) return NotReadyAnswer();
   const auto start = std::chrono::steady_clock::now();
   web::QueryAnswer a = queries->Answer(sql, csv, cancel);
   query_seconds_.Observe(std::chrono::steady_clock::now() - start);
@@ -164,6 +173,69 @@ double StreamBackend::RecordsPerSecond() const {
   return span > 0 ? static_cast<double>(total) / static_cast<double>(span) : 0.0;
 }
 
+web::ApiAnswer StreamBackend::StreamInfo() {
+  stream::Log* log = log_.load();
+  if (log == nullptr) return NotReadyAnswer();
+  const stream::LogStats st = log->Stats();
+  const auto consumers = log->Consumers();
+  const int64_t retention_us = config_.stream.retention.count() * 1000000;
+  json segments = json::array();
+  for (const stream::SegmentSummary& seg : log->Segments()) {
+    json held = json::array();  // consumers that still have to read some of it
+    for (const auto& c : consumers) {
+      if (c.offset < seg.end_offset) held.push_back(c.name);
+    }
+    json expires = nullptr;  // when retention may delete it
+    if (!seg.active && retention_us > 0 && seg.last_append_us > 0) {
+      expires = seg.last_append_us + retention_us;
+    }
+    segments.push_back({{"base_offset", seg.base_offset},
+                        {"end_offset", seg.end_offset},
+                        {"records", seg.end_offset - seg.base_offset},
+                        {"bytes", seg.bytes},
+                        {"last_append_us", seg.last_append_us},
+                        {"active", seg.active},
+                        {"expires_us", expires},
+                        {"held_by", held}});
+  }
+  json cs = json::array();
+  for (const auto& c : consumers) cs.push_back({{"name", c.name}, {"offset", c.offset}, {"lag", c.lag}});
+  return web::JsonAnswer(
+      200, json{{"start_offset", st.start_offset},
+                {"end_offset", st.end_offset},
+                {"bytes", st.bytes},
+                {"fsync", config_.stream.fsync},
+                {"syncs", st.syncs},
+                {"segment_size", config_.stream.segment_size},
+                {"retention_s", config_.stream.retention.count()},
+                {"idempotency_window_s", config_.stream.idempotency_window.count()},
+                {"idempotency_keys", st.idempotency_keys},
+                {"free_bytes", st.free_bytes},
+                {"disk_low", st.disk_low},
+                {"segments", segments},
+                {"consumers", cs}});
+}
+
+void MinuteSeries::Add(int64_t minute, uint64_t n) {
+  const size_t slot = static_cast<size_t>(minute % kMinutes);
+  std::lock_guard lock(mu_);
+  if (minute_[slot] != minute) {
+    minute_[slot] = minute;
+    count_[slot] = 0;
+  }
+  count_[slot] += n;
+}
+
+std::vector<uint64_t> MinuteSeries::Last(int64_t minute) const {
+  std::vector<uint64_t> out;
+  std::lock_guard lock(mu_);
+  for (int64_t m = minute - kMinutes + 1; m <= minute; ++m) {
+    const size_t slot = static_cast<size_t>(((m % kMinutes) + kMinutes) % kMinutes);
+    out.push_back(minute_[slot] == m ? count_[slot] : 0);
+  }
+  return out;
+}
+
 std::string StreamBackend::StatusJson() const {
   json j;
   j["version"] = TILLPIPE_VERSION;
@@ -180,7 +252,8 @@ std::string StreamBackend::StatusJson() const {
     per_table[name] = {{"records", c->records.load()},
                        {"batches", c->batches.load()},
                        {"replayed_requests", c->replayed.load()},
-                       {"refused_requests", c->rejected_requests.load()}};
+                       {"refused_requests", c->rejected_requests.load()},
+                       {"per_minute", c->per_minute.Last(NowMicros() / 60000000)}};
     total += c->records.load();
   }
   ingest["records_total"] = total;
@@ -296,16 +369,19 @@ std::string StreamBackend::TablesJson() const {
     json cols = json::array();
     json entry = {{"name", name}};
     if (auto it = schema_of.find(name); it != schema_of.end()) {
-      // The schema version each column first appeared in (versions are few).
-      std::map<std::string, int> since;
-      for (const auto& f : it->second.schema.fields) since[f.name] = it->second.schema_version;
+      // The schema version each column first appeared in, and when that
+      // version was made (versions are few).
+      struct Since {
+        int version = 0;
+        int64_t created_us = 0;
+      };
+      std::map<std::string, Since> since;
       storage::Catalog* catalog = catalog_.load();
-      for (int v = it->second.schema_version - 1; v >= 1 && catalog != nullptr; --v) {
-        auto older = catalog->SchemaVersion(name, v);
+      for (int v = it->second.schema_version; v >= 1 && catalog != nullptr; --v) {
+        int64_t created_us = 0;
+        auto older = catalog->SchemaVersion(name, v, &created_us);
         if (!older.ok()) break;
-        for (const auto& f : older->fields) {
-          if (auto s = since.find(f.name); s != since.end()) s->second = v;
-        }
+        for (const auto& f : older->fields) since[f.name] = {v, created_us};
       }
       for (const auto& f : it->second.schema.fields) {
         bool declared = spec == nullptr;  // _rejected's columns are all tillpipe's
@@ -316,7 +392,8 @@ std::string StreamBackend::TablesJson() const {
                         {"type", f.type.ToString()},
                         {"nullable", f.nullable},
                         {"declared", declared},
-                        {"since_version", since[f.name]}});
+                        {"since_version", since[f.name].version},
+                        {"since_us", since[f.name].created_us}});
       }
       entry["time_column"] = it->second.time_column;
       entry["schema_version"] = it->second.schema_version;
@@ -437,9 +514,16 @@ std::string StreamBackend::MetricsText() const {
       family("tillpipe_materializer_rows_written_total", "counter",
              "Rows written to table part files since start.");
       sample("tillpipe_materializer_rows_written_total", ms.rows_written);
-      family("tillpipe_materializer_rows_rejected_total", "counter",
-             "Records sent to _rejected since start.");
-      sample("tillpipe_materializer_rows_rejected_total", ms.rows_rejected);
+      family("tillpipe_rejected_records_total", "counter",
+             "Records sent to _rejected since start, by table and reason code.");
+      for (const auto& [key, n] : ms.rejected_by) {
+        sample("tillpipe_rejected_records_total{table=\"" + LabelValue(key.first) +
+                   "\",reason=\"" + key.second + "\"}",
+               n);
+      }
+      family("tillpipe_flushes_total", "counter",
+             "Materializer flushes (Parquet part files committed to the catalog) since start.");
+      sample("tillpipe_flushes_total", ms.flushes);
       family("tillpipe_materializer_rows_filtered_total", "counter",
              "Rows a table's where did not accept since start (also in rows_rejected with "
              "on_filter = reject).");
@@ -471,6 +555,10 @@ std::string StreamBackend::MetricsText() const {
     for (const auto& c : log->Consumers()) {
       sample("tillpipe_stream_lag_records{consumer=\"" + c.name + "\"}", c.lag);
     }
+  }
+  if (stream::Log* log = log_.load()) {
+    m += log->fsync_seconds().Render("tillpipe_stream_fsync_duration_seconds",
+                                     "Time the log writer's fdatasync calls took.");
   }
   m += query_seconds_.Render("tillpipe_query_duration_seconds",
                              "Time to answer a SQL query (POST /api/v1/query), errors included.");

@@ -2,12 +2,14 @@
 // into batches, appends them, and reports status and metrics.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 #include "storage/catalog.h"
@@ -20,6 +22,21 @@ namespace tp::app {
 class CompactionService;
 class Materializer;
 class QueryService;
+
+// Counts per minute over the last hour (the overview's sparklines).
+class MinuteSeries {
+ public:
+  static constexpr int kMinutes = 60;
+  // Adds n to `minute` (minutes since the epoch).
+  void Add(int64_t minute, uint64_t n);
+  // The counts of the kMinutes minutes ending with `minute`, oldest first.
+  std::vector<uint64_t> Last(int64_t minute) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::array<int64_t, kMinutes> minute_{};   // GUARDED_BY(mu_) which minute a slot holds
+  std::array<uint64_t, kMinutes> count_{};   // GUARDED_BY(mu_)
+};
 
 class StreamBackend : public web::Backend {
  public:
@@ -54,6 +71,10 @@ class StreamBackend : public web::Backend {
   web::ApiAnswer RevokeToken(std::string_view id) override;
   bool CheckToken(std::string_view token, std::string_view scope) const override;
   bool IngestNeedsToken() const override;
+  // _rejected: browse and re-process (app/rejected_backend.cpp).
+  web::ApiAnswer Rejected(std::string_view query) override;
+  web::ApiAnswer Reprocess(std::string_view body) override;
+  web::ApiAnswer StreamInfo() override;
   std::string StatusJson() const override;
   std::string TablesJson() const override;
   std::string MetricsText() const override;
@@ -64,7 +85,10 @@ class StreamBackend : public web::Backend {
     std::atomic<uint64_t> batches{0};
     std::atomic<uint64_t> replayed{0};
     std::atomic<uint64_t> rejected_requests{0};
+    MinuteSeries per_minute;  // records appended
   };
+  // 503 + Retry-After: the tables are not attached yet.
+  static web::ApiAnswer NotReadyAnswer();
   void CountRate(uint64_t records);
   // Reloads the live tokens' hashes from the catalog.
   Status LoadTokens(storage::Catalog* catalog);
@@ -85,6 +109,8 @@ class StreamBackend : public web::Backend {
   mutable std::mutex tokens_mu_;
   std::map<std::string, std::string, std::less<>> live_tokens_;  // GUARDED_BY(tokens_mu_)
   bool ingest_tokens_made_ = false;  // GUARDED_BY(tokens_mu_) see IngestNeedsToken()
+
+  std::mutex reprocess_mu_;  // one re-process at a time
 
   // Ingest rate over the last kRateWindow whole seconds.
   static constexpr int kRateWindow = 10;

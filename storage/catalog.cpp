@@ -99,6 +99,17 @@ CREATE TABLE api_tokens (
   revoked_us  INTEGER
 ) STRICT;
 )sql",
+    // 4 -> 5: records of _rejected re-processed from the admin page: each
+    // is appended to the log again at most once.
+    R"sql(
+CREATE TABLE reprocessed (
+  log_offset     INTEGER PRIMARY KEY CHECK (log_offset >= 0),
+  table_name     TEXT NOT NULL,
+  reason_code    TEXT NOT NULL,
+  new_offset     INTEGER NOT NULL CHECK (new_offset >= 0),
+  reprocessed_us INTEGER NOT NULL
+) STRICT;
+)sql",
 };
 static_assert(std::size(kMigrations) == Catalog::kFormatVersion);
 
@@ -432,10 +443,10 @@ Result<TableEntry> Catalog::Table(const std::string& table) {
   return ReadTableEntry(*db_, *st);
 }
 
-Result<Schema> Catalog::SchemaVersion(const std::string& table, int version) {
+Result<Schema> Catalog::SchemaVersion(const std::string& table, int version, int64_t* created_us) {
   std::lock_guard lock(mu_);
   auto st = db_->Prepare(
-      "SELECT schema_json FROM schema_versions WHERE table_name = ?1 AND version = ?2");
+      "SELECT schema_json, created_us FROM schema_versions WHERE table_name = ?1 AND version = ?2");
   if (!st.ok()) return st.status();
   st->Bind(1, table).Bind(2, version);
   auto row = st->Step("reading a schema version of table " + table);
@@ -449,6 +460,7 @@ Result<Schema> Catalog::SchemaVersion(const std::string& table, int version) {
     return Status::Corruption(db_->Where("schema version " + std::to_string(version) +
                                          " of table " + table + ": " + schema.status().message()));
   }
+  if (created_us != nullptr) *created_us = st->Int64(1);
   return schema;
 }
 

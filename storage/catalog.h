@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -108,6 +109,15 @@ struct TokenEntry {
   std::optional<int64_t> revoked_us;
 };
 
+// A record of _rejected that was appended to the log again (re-processed).
+struct ReprocessedEntry {
+  uint64_t log_offset = 0;  // its offset in the log, as _rejected has it
+  std::string table;
+  std::string reason_code;  // why it had been rejected ("" when unknown)
+  uint64_t new_offset = 0;  // where it was appended again
+  int64_t at_us = 0;
+};
+
 struct CatalogOptions {
   int busy_timeout_ms = 5000;  // how long a write waits for another writer
   // Opens the catalog without changing anything on disk: the file must
@@ -125,7 +135,7 @@ class Catalog {
  public:
   // The schema version (PRAGMA user_version) this binary creates and
   // understands; older catalogs are migrated forward on Open().
-  static constexpr int kFormatVersion = 4;
+  static constexpr int kFormatVersion = 5;
   // PRAGMA application_id of a tillpipe catalog: "TPCA".
   static constexpr int32_t kApplicationId = 0x54504341;
 
@@ -157,8 +167,9 @@ class Catalog {
   Result<std::vector<TableEntry>> Tables();
   // One table with its latest schema; NotFound if unknown.
   Result<TableEntry> Table(const std::string& table);
-  // Any version of a table's schema; NotFound if there is none.
-  Result<Schema> SchemaVersion(const std::string& table, int version);
+  // Any version of a table's schema; NotFound if there is none. With
+  // `created_us`, also when that version was added (µs since the epoch).
+  Result<Schema> SchemaVersion(const std::string& table, int version, int64_t* created_us = nullptr);
 
   // --- files and offsets ---
 
@@ -227,6 +238,14 @@ class Catalog {
                            const std::string& sha256_hex);
   // Marks a token revoked; false when no live token has that id.
   Result<bool> RevokeToken(int64_t id);
+
+  // Re-processed records of _rejected among `log_offsets`, by offset.
+  Result<std::vector<ReprocessedEntry>> Reprocessed(const std::vector<uint64_t>& log_offsets);
+  // How many were re-processed, by table and reason code.
+  Result<std::map<std::pair<std::string, std::string>, uint64_t>> ReprocessedCounts();
+  // Records re-processed records, in one transaction; at_us is set here.
+  // InvalidArgument (nothing recorded) when one of them was recorded before.
+  Status AddReprocessed(const std::vector<ReprocessedEntry>& entries);
 
   // Writes a consistent copy of the catalog (as of one snapshot) to `dest`,
   // which must not exist, while writers go on: for `tillpipe backup`. The copy

@@ -364,7 +364,19 @@ LogStats Log::Stats() const {
   return st;
 }
 
+std::vector<SegmentSummary> Log::Segments() const {
+  std::lock_guard<std::mutex> l(impl_->shared->mu);
+  std::vector<SegmentSummary> out;
+  for (const SegmentInfo& seg : impl_->shared->segments) {
+    out.push_back({seg.base, seg.end_offset, seg.size, seg.last_append_us, false});
+  }
+  out.back().active = true;  // segments is never empty
+  return out;
+}
+
 const RecoveryReport& Log::recovery_report() const { return impl_->report; }
+
+const LatencyHistogram& Log::fsync_seconds() const { return impl_->fsync_seconds; }
 
 Result<int> Log::EnforceRetention(std::chrono::system_clock::time_point now) {
   return impl_->EnforceRetention(now);

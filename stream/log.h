@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stream/histogram.h"
 #include "stream/status.h"
 
 namespace tp::stream {
@@ -118,6 +119,15 @@ struct LogStats {
   uint64_t idempotency_keys = 0;  // keys remembered
 };
 
+// One segment file as Log::Segments() lists it.
+struct SegmentSummary {
+  uint64_t base_offset = 0;   // first record
+  uint64_t end_offset = 0;    // one past its last record
+  uint64_t bytes = 0;         // durable bytes
+  int64_t last_append_us = 0; // newest batch's append time; 0 when empty
+  bool active = false;        // the segment appends go to (never deleted by retention)
+};
+
 // What recovery found and did on Open().
 struct RecoveryReport {
   uint64_t verified_batches = 0;
@@ -156,6 +166,10 @@ class Log {
   std::vector<ConsumerInfo> Consumers() const;
 
   LogStats Stats() const;
+  // The segments, oldest first.
+  std::vector<SegmentSummary> Segments() const;
+  // How long the writer's fdatasync calls took.
+  const LatencyHistogram& fsync_seconds() const;
   const RecoveryReport& recovery_report() const;
 
   // Deletes whole sealed segments whose newest batch is older than

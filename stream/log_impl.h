@@ -15,6 +15,7 @@
 #include "stream/checkpoint.h"
 #include "stream/consumer_offsets.h"
 #include "stream/file_util.h"
+#include "stream/histogram.h"
 #include "stream/idempotency.h"
 #include "stream/log.h"
 #include "stream/segment.h"
@@ -69,6 +70,8 @@ struct Log::Impl {
   Status WriteRun(std::vector<Pending>* group, size_t k, size_t e, int64_t now_us);
   Status Roll(uint64_t new_base);
   Status SyncActive();
+  // fdatasync of the active segment, counted and timed (writer thread).
+  Status SyncSegment();
   void NoteDurable();
   void WriteCheckpointIfChanged();             // any thread
   void WriteSnapshotIfChanged(bool at_close);  // any thread
@@ -92,6 +95,7 @@ struct Log::Impl {
   std::atomic<uint64_t> appended_records{0};
   std::atomic<uint64_t> appended_batches{0};
   std::atomic<uint64_t> syncs{0};
+  LatencyHistogram fsync_seconds{LatencyHistogram::kDiskBounds};
 
   // Writer-thread state.
   FileHandle seg_fd;

@@ -238,14 +238,7 @@ Status Log::Impl::WriteRun(std::vector<Pending>* group, size_t k, size_t e, int6
   }
   Status s =
       PWriteVFull(seg_fd.get(), seg_path, written_size, iov.data(), static_cast<int>(iov.size()));
-  if (s.ok() && opt.fsync == FsyncMode::kGroup) {
-    if (::fdatasync(seg_fd.get()) != 0) {
-      s = PosixError("fdatasync", seg_path, errno);
-    } else {
-      syncs.fetch_add(1, std::memory_order_relaxed);
-      last_sync = std::chrono::steady_clock::now();
-    }
-  }
+  if (s.ok() && opt.fsync == FsyncMode::kGroup) s = SyncSegment();
   if (!s.ok()) {
     // Never leave part of a failed group in the log.
     if (::ftruncate(seg_fd.get(), static_cast<off_t>(written_size)) != 0) {
@@ -337,11 +330,18 @@ Status Log::Impl::Roll(uint64_t new_base) {
   return Status::OK();
 }
 
-Status Log::Impl::SyncActive() {
+Status Log::Impl::SyncSegment() {
+  const auto start = std::chrono::steady_clock::now();
   if (::fdatasync(seg_fd.get()) != 0) return PosixError("fdatasync", seg_path, errno);
-  syncs.fetch_add(1, std::memory_order_relaxed);
-  dirty = false;
   last_sync = std::chrono::steady_clock::now();
+  fsync_seconds.Observe(last_sync - start);
+  syncs.fetch_add(1, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+Status Log::Impl::SyncActive() {
+  if (Status s = SyncSegment(); !s.ok()) return s;
+  dirty = false;
   NoteDurable();
   return Status::OK();
 }

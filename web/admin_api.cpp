@@ -16,6 +16,9 @@ constexpr std::string_view kLogin = "/api/v1/login";
 constexpr std::string_view kLogout = "/api/v1/logout";
 constexpr std::string_view kDashboards = "/api/v1/dashboards";
 constexpr std::string_view kTokens = "/api/v1/tokens";
+constexpr std::string_view kRejected = "/api/v1/rejected";
+constexpr std::string_view kReprocess = "/api/v1/rejected/reprocess";
+constexpr std::string_view kStream = "/api/v1/stream";
 
 // "/api/v1/dashboards/retail" under "/api/v1/dashboards" -> "retail"; "" for
 // the collection itself; nullopt when `path` is not under `base`.
@@ -25,6 +28,29 @@ std::optional<std::string_view> Member(std::string_view path, std::string_view b
   if (rest.empty()) return rest;
   if (rest.front() != '/' || rest.size() == 1) return std::nullopt;
   return rest.substr(1);
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 &&
+               HexDigit(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
 }
 
 ApiAnswer MethodNotAllowed(std::string_view allow) {
@@ -46,20 +72,37 @@ ApiAnswer ErrorAnswer(int status, const std::string& message) {
   return JsonAnswer(status, json{{"error", message}});
 }
 
+std::vector<std::pair<std::string, std::string>> QueryParams(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    out.emplace_back(PercentDecode(part.substr(0, eq)),
+                     eq == std::string_view::npos ? std::string() : PercentDecode(part.substr(eq + 1)));
+  }
+  return out;
+}
+
 Need RouteNeed(std::string_view path) {
   if (path == "/health" || path == "/ready" || path.starts_with("/api/v1/ingest/") ||
       path == kSession || path == kLogin) {
     return Need::kNothing;
   }
   if (path == "/metrics") return Need::kMetrics;
-  if (path == "/api/v1/status" || path == "/api/v1/tables" || path == "/api/v1/query") return Need::kRead;
+  if (path == "/api/v1/status" || path == "/api/v1/tables" || path == "/api/v1/query" ||
+      path == kStream) {
+    return Need::kRead;
+  }
   if (path == "/" || path.starts_with("/assets/")) return Need::kPage;
   return Need::kAdmin;
 }
 
 bool IsAdminApiPath(std::string_view path) {
   return path == kSession || path == kLogin || path == kLogout || Member(path, kDashboards) ||
-         Member(path, kTokens);
+         Member(path, kTokens) || path == kRejected || path == kReprocess || path == kStream;
 }
 
 ApiAnswer AdminApi::Handle(const ApiRequest& r) {
@@ -80,6 +123,11 @@ ApiAnswer AdminApi::Handle(const ApiRequest& r) {
     }
     return r.method == "DELETE" ? backend_->RevokeToken(*id) : MethodNotAllowed("DELETE");
   }
+  if (r.path == kRejected) return r.method == "GET" ? backend_->Rejected(r.query) : MethodNotAllowed("GET");
+  if (r.path == kReprocess) {
+    return r.method == "POST" ? backend_->Reprocess(r.body) : MethodNotAllowed("POST");
+  }
+  if (r.path == kStream) return r.method == "GET" ? backend_->StreamInfo() : MethodNotAllowed("GET");
   return ErrorAnswer(404, "no such endpoint: " + r.path);
 }
 

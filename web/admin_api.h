@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "web/admin_auth.h"
 #include "web/backend.h"
@@ -30,6 +32,10 @@ struct ApiRequest {
 // An answer with `body` as JSON; {"error": message} for ErrorAnswer.
 ApiAnswer JsonAnswer(int status, const nlohmann::json& body);
 ApiAnswer ErrorAnswer(int status, const std::string& message);
+
+// The parameters of a query string ("a=1&b=x%20y"), percent-decoded, '+'
+// as a space, in order.
+std::vector<std::pair<std::string, std::string>> QueryParams(std::string_view query);
 
 // What a route needs (see AdminAuth::Authorize).
 Need RouteNeed(std::string_view path);

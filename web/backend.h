@@ -98,6 +98,21 @@ class Backend {
   // revoked since: revoking the last one must not open ingest to anyone).
   virtual bool IngestNeedsToken() const { return false; }
 
+  // GET /api/v1/rejected?table=&reason=&before=&offset=&limit=: counts of
+  // _rejected by table and reason code, and a page of records, newest first.
+  virtual ApiAnswer Rejected(std::string_view query) {
+    (void)query;
+    return NotHere();
+  }
+  // POST /api/v1/rejected/reprocess {"offsets": [...]}: appends those
+  // records to the log again, each at most once.
+  virtual ApiAnswer Reprocess(std::string_view body) {
+    (void)body;
+    return NotHere();
+  }
+  // GET /api/v1/stream: segments, offsets, consumers, retention.
+  virtual ApiAnswer StreamInfo() { return NotHere(); }
+
   virtual std::string StatusJson() const = 0;   // GET /api/v1/status
   virtual std::string TablesJson() const = 0;   // GET /api/v1/tables
   virtual std::string MetricsText() const = 0;  // GET /metrics (Prometheus text format)

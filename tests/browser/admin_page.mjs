@@ -9,7 +9,10 @@
 //   - the overview's numbers equal GET /api/v1/status and /api/v1/tables;
 //   - the query console: rows, a drawn line chart, the error at its position,
 //     the CSV download;
-//   - a dashboard edited on the page is saved and drawn.
+//   - a dashboard edited on the page is saved and drawn;
+//   - rejected records: counts by reason, the raw record, re-processing;
+//   - the stream page's consumers and segments; API tokens created (the
+//     secret shown once) and revoked.
 // Screenshots go to $ARTIFACTS (default: ./browser-artifacts).
 //
 // Usage: TILLPIPE_BINARY=build/release/tillpipe node tests/browser/admin_page.mjs
@@ -97,6 +100,10 @@ try {
   const sim = spawnSync(BIN, ["simulate", "--seed", "5", "--backlog", "40d", "--rate", "10/min",
                               "--duration", "1s", "--url", base, "--quiet"], { encoding: "utf8" });
   check(sim.status === 0, "the simulator filled the server" + (sim.status === 0 ? "" : ": " + sim.stderr));
+  // Two records the orders table cannot take, for the rejected page.
+  const bad = await fetch(base + "/api/v1/ingest/orders", { method: "POST",
+    body: '{"order_id":"bad-1","purchased_at":"yesterday"}\n{"order_id":"bad-2"}\n' });
+  check(bad.status === 200, "two bad records were accepted into the stream (" + bad.status + ")");
   // Every record decoded (queryable) before the page looks.
   for (let i = 0; i < 300; i++) {
     const st = await (await fetch(base + "/api/v1/status")).json();
@@ -130,9 +137,18 @@ try {
     const rows = await page.$$eval("#tables tbody tr", trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
     for (const t of tables.tables) {
       const row = rows.find(r => r[0] === t.name);
-      check(row && row[1] === Number(t.rows).toLocaleString("en-US"),
-            `${width}px: table ${t.name} shows ${row && row[1]} rows = API ${t.rows}`);
+      check(row && row[2] === Number(t.rows).toLocaleString("en-US"),
+            `${width}px: table ${t.name} shows ${row && row[2]} rows = API ${t.rows}`);
     }
+    const sparks = await page.$$("#tables canvas.spark");
+    check(sparks.length === Object.keys(st.ingest.tables).length, `${width}px: a sparkline per ingested table (${sparks.length})`);
+    check(sparks.length > 0 && await drawnPixels(sparks[0]) > 50, `${width}px: the sparkline is drawn`);
+    const rejectedApi = await (await fetch(base + "/api/v1/rejected?limit=0")).json();
+    await page.waitForFunction(n => document.querySelector("#rejected-24h").textContent === n,
+                               Number(rejectedApi.last_24h).toLocaleString("en-US"), { timeout: 10000 })
+      .catch(() => {});
+    check(await page.textContent("#rejected-24h") === Number(rejectedApi.last_24h).toLocaleString("en-US") &&
+          rejectedApi.last_24h >= 2, `${width}px: rejected in the last 24 h = API ${rejectedApi.last_24h}`);
     await page.screenshot({ path: path.join(ARTIFACTS, `overview-${width}.png`), fullPage: true });
 
     // --- the query console --------------------------------------------------
@@ -156,6 +172,62 @@ try {
     const err = await page.textContent("#query-error");
     check(err.includes("totl") && err.includes("LINE 2:") && /\n\s+\^$/.test(err), `${width}px: the error points at its position: ${JSON.stringify(err)}`);
     await page.screenshot({ path: path.join(ARTIFACTS, `query-error-${width}.png`), fullPage: true });
+
+    // --- the stream page ------------------------------------------------------
+    errors.length = 0;  // the query error above was a 400 on purpose
+    await page.goto(base + "/#/stream");
+    await page.waitForFunction(() => document.querySelectorAll("#stream-segment-list tbody tr").length > 0);
+    const consumers = await page.$$eval("#stream-consumers tbody tr", trs => trs.map(tr => tr.children[0].textContent));
+    check(consumers.includes("materializer"), `${width}px: the stream page lists the materializer (${consumers})`);
+    const segment = await page.textContent("#stream-segment-list tbody tr:first-child");
+    check(segment.includes("active"), `${width}px: the newest segment is the active one (${segment})`);
+    const overflowStream = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflowStream <= 0, `${width}px: the stream page is no wider than the window (${overflowStream} px)`);
+    await page.screenshot({ path: path.join(ARTIFACTS, `stream-${width}.png`), fullPage: true });
+    check(errors.length === 0, `${width}px: no console errors on the stream page (${errors.join(" | ")})`);
+    await page.close();
+  }
+
+  // --- rejected records: browse, the raw record, re-process ---------------------
+  {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = [];
+    page.on("pageerror", e => errors.push(e.message));
+    await page.goto(base + "/#/rejected");
+    await page.waitForFunction(() => document.querySelectorAll("#rejected-rows tbody tr").length >= 2);
+    const summary = await page.$$eval("#rejected-summary tbody tr", trs => trs.map(tr => tr.textContent));
+    check(summary.some(t => t.includes("orders") && t.includes("missing_value")) &&
+          summary.some(t => t.includes("orders") && t.includes("bad_value")),
+          `the rejected summary counts orders by reason (${summary.join(" | ")})`);
+    await page.selectOption("#rejected-reason", "missing_value");
+    await page.waitForFunction(() => document.querySelectorAll("#rejected-rows tbody tr").length === 1);
+    await page.click("#rejected-rows tbody tr:first-child a");
+    await page.waitForSelector("#record:not([hidden])");
+    check((await page.textContent("#record")).includes('"bad-2"'), "the raw record is shown as it was sent");
+    await page.check("#rejected-rows tbody tr:first-child input[type=checkbox]");
+    await page.click("#reprocess");
+    await page.waitForFunction(() => document.querySelector("#reprocess-result").textContent.includes("1 re-processed"));
+    await page.waitForFunction(() => document.querySelector("#rejected-rows tbody tr:first-child").textContent.includes("re-processed as offset"));
+    check(true, "a selected record was re-processed and is marked with its new offset");
+    await page.screenshot({ path: path.join(ARTIFACTS, "rejected-1280.png"), fullPage: true });
+
+    // --- API tokens -------------------------------------------------------------
+    page.on("dialog", d => d.accept());
+    await page.goto(base + "/#/tokens");
+    await page.fill("#token-name", "reporting script");
+    await page.selectOption("#token-scope", "read");
+    await page.click("#token-form button[type=submit]");
+    await page.waitForSelector("#token-secret:not([hidden])");
+    const secret = await page.textContent("#token-secret code");
+    check(/^tp_[0-9a-f]{64}$/.test(secret), "a new token's secret is shown once");
+    await page.waitForFunction(() => document.querySelector("#token-list tbody").textContent.includes("reporting script"));
+    await page.click("#token-list tbody tr:first-child button");
+    await page.waitForFunction(() => document.querySelector("#token-list tbody tr:first-child").textContent.includes("revoked"));
+    const tokens = await (await fetch(base + "/api/v1/tokens")).json();
+    check(tokens.tokens[0].name === "reporting script" && tokens.tokens[0].revoked_us != null,
+          "revoking on the page revokes the token in the API");
+    await page.screenshot({ path: path.join(ARTIFACTS, "tokens-1280.png"), fullPage: true });
+    check(errors.length === 0, `no page errors on rejected and tokens (${errors.join(" | ")})`);
     await page.close();
   }
 

@@ -7,13 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/common/poll.h"
+#include "tests/integration/admin_client.h"
 #include "tests/integration/server_process.h"
 
 namespace tp::testing {
 namespace {
 
 using json = nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 const char kDashboards[] = R"toml(
 [[dashboards]]
@@ -25,23 +25,6 @@ chart = "number"
 refresh = "30s"
 sql = "SELECT count(*) FROM orders"
 )toml";
-
-// A client that carries the open mode's CSRF token on writes.
-struct Admin {
-  web::HttpClient client;
-  std::string csrf;
-  explicit Admin(const ServerProcess& s) : client(s.Url()) {
-    csrf = json::parse(client.Get("/api/v1/session")->body)["csrf"];
-  }
-  web::HttpResponse Call(const std::string& method, const std::string& path, const std::string& body = "",
-                         Headers extra = {}) {
-    extra.emplace_back("X-CSRF-Token", csrf);
-    extra.emplace_back("Content-Type", "application/json");
-    auto r = client.Request(method, path, body, extra);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : web::HttpResponse{};
-  }
-};
 
 json Dashboard(Admin& a, const std::string& name) {
   json list = json::parse(a.Call("GET", "/api/v1/dashboards").body)["dashboards"];

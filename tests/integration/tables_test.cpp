@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <thread>
 
 #include "app/config.h"
@@ -169,7 +170,11 @@ TEST(Tables, CheckFindsDamagedMissingAndStrayPartFiles) {
   EXPECT_EQ(rejected["raw_bytes"], std::string("{\"order_id\":\"bad\"}").size());
   std::string metrics = client.Get("/metrics")->body;
   EXPECT_NE(metrics.find("tillpipe_materializer_rows_written_total 150\n"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("tillpipe_materializer_rows_rejected_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("tillpipe_rejected_records_total{table=\"orders\",reason=\"missing_value\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("tillpipe_flushes_total "), std::string::npos);
+  EXPECT_NE(metrics.find("tillpipe_stream_fsync_duration_seconds_count "), std::string::npos);
   EXPECT_NE(metrics.find("tillpipe_materializer_lag_records 0\n"), std::string::npos);
   ASSERT_EQ(server.Stop(), 0);
   std::string out;
@@ -252,6 +257,9 @@ purchased_at = "timestamp"
               200);
   }
   ASSERT_EQ(server.Stop(), 0);  // day one is on disk without the new fields
+  const int64_t before_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
   ASSERT_TRUE(server.Start()) << server.log();
   {
     web::HttpClient client(server.Url());
@@ -263,6 +271,25 @@ purchased_at = "timestamp"
                           R"({"order_id":"e","total":1,"purchased_at":"2026-11-21T12:00:00Z","coupon":"X"})")
                   ->status,
               200);
+    // The tables API says which columns the data added, and when.
+    json columns;
+    for (int i = 0; i < 100; ++i) {
+      const json all = json::parse(client.Get("/api/v1/tables")->body);
+      for (const json& t : all["tables"]) {
+        if (t["name"] == "orders") columns = t["columns"];
+      }
+      if (columns.size() == 5) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(columns.size(), 5u) << columns.dump();
+    std::map<std::string, json> by_name;
+    for (const json& c : columns) by_name[c["name"]] = c;
+    EXPECT_EQ(by_name["order_id"]["declared"], true);
+    EXPECT_EQ(by_name["order_id"]["since_version"], 1);
+    EXPECT_LT(by_name["order_id"]["since_us"].get<int64_t>(), before_us);
+    EXPECT_EQ(by_name["coupon"]["declared"], false);
+    EXPECT_GT(by_name["coupon"]["since_version"].get<int>(), 1);
+    EXPECT_GE(by_name["coupon"]["since_us"].get<int64_t>(), before_us);
   }
   ASSERT_EQ(server.Stop(), 0);
   EXPECT_NE(server.log().find("new column \"coupon\" (string, nullable)"), std::string::npos)

@@ -1056,5 +1056,29 @@ TEST_F(CatalogTest, DashboardsAndTokensPersist) {
   EXPECT_TRUE(tokens[1].revoked_us.has_value());
 }
 
+// Format version 5: re-processed records of _rejected are recorded once; a
+// batch that repeats one records nothing.
+TEST_F(CatalogTest, ReprocessedRecordsAreRecordedOnce) {
+  {
+    auto c = OpenOrDie(file());
+    ASSERT_TRUE(c->AddReprocessed({{7, "orders", "bad_value", 100, 0},
+                                   {9, "orders", "missing_value", 101, 0}})
+                    .ok());
+    Status again = c->AddReprocessed({{11, "orders", "bad_value", 102, 0}, {7, "orders", "", 103, 0}});
+    EXPECT_EQ(again.code(), Status::Code::kInvalidArgument) << again.ToString();
+  }
+  auto c = OpenOrDie(file());
+  auto found = Get(c->Reprocessed({7, 8, 9, 11}));
+  ASSERT_EQ(found.size(), 2u) << "11 was in the refused batch";
+  EXPECT_EQ(found[0].log_offset, 7u);
+  EXPECT_EQ(found[0].new_offset, 100u);
+  EXPECT_EQ(found[0].reason_code, "bad_value");
+  EXPECT_GT(found[0].at_us, 0);
+  EXPECT_EQ(found[1].table, "orders");
+  auto counts = Get(c->ReprocessedCounts());
+  EXPECT_EQ((counts[{"orders", "bad_value"}]), 1u);
+  EXPECT_EQ((counts[{"orders", "missing_value"}]), 1u);
+}
+
 }  // namespace
 }  // namespace tp::storage

@@ -29,6 +29,55 @@ function duration(seconds) {
 
 function ratio(r) { return r == null ? "–" : Number(r).toFixed(1) + "x"; }
 
+// Micros since the epoch as local date and time.
+function when(us) {
+  if (!us) return "–";
+  return new Date(us / 1000).toLocaleString("sv-SE").slice(0, 19);
+}
+
+// Fills the body of table `id`: one array of cells per row; a cell is a
+// string, [text, class] or a DOM node.
+function fillTable(id, rows, rowClass) {
+  const body = document.querySelector("#" + id + " tbody");
+  body.replaceChildren();
+  rows.forEach((cells, r) => {
+    const tr = document.createElement("tr");
+    if (rowClass) tr.className = rowClass(r) || "";
+    for (const c of cells) {
+      const td = document.createElement("td");
+      if (c instanceof Node) td.appendChild(c);
+      else if (Array.isArray(c)) { td.textContent = c[0]; if (c[1]) td.className = c[1]; }
+      else td.textContent = c;
+      tr.appendChild(td);
+    }
+    body.appendChild(tr);
+  });
+  return body;
+}
+
+// A small line of `values` (oldest first) on a canvas, scaled to its maximum.
+function sparkline(values, title) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "spark";
+  canvas.title = title;
+  const dpr = window.devicePixelRatio || 1, w = 180, h = 28;
+  canvas.width = w * dpr;
+  canvas.height = h * dpr;
+  const g = canvas.getContext("2d");
+  g.scale(dpr, dpr);
+  const max = Math.max(1, ...values);
+  g.strokeStyle = "#2f6feb";
+  g.lineWidth = 1.5;
+  g.beginPath();
+  values.forEach((v, i) => {
+    const x = values.length > 1 ? i * (w - 2) / (values.length - 1) + 1 : w / 2;
+    const y = h - 2 - v / max * (h - 4);
+    if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
+  });
+  g.stroke();
+  return canvas;
+}
+
 class ApiError extends Error {
   constructor(status, body) {
     super((body && body.error) || ("HTTP " + status));
@@ -114,6 +163,9 @@ const App = {
       const [st, t] = await Promise.all([App.api("GET", "/api/v1/status"), App.api("GET", "/api/v1/tables")]);
       App.status = st;
       App.tables = t;
+      if (App.current === "overview") {
+        App.rejected = await App.api("GET", "/api/v1/rejected?limit=0");
+      }
       $("version").textContent = "v" + st.version;
       $("state").textContent = st.ready ? "ready" : "recovering";
       $("state").className = "badge " + (st.ready ? "ok" : "bad");
@@ -131,7 +183,13 @@ const App = {
 };
 
 const Overview = {
-  show() { Overview.draw(); },
+  async show() {
+    Overview.draw();
+    try {
+      App.rejected = await App.api("GET", "/api/v1/rejected?limit=0");
+      Overview.draw();
+    } catch (e) { /* shown by the next status refresh */ }
+  },
   draw() {
     const st = App.status, t = App.tables;
     if (!st || !t) return;
@@ -141,26 +199,20 @@ const Overview = {
     $("lag-records").textContent = count(m && m.lag_records);
     $("freshness").textContent = !m ? "–" : m.freshness_ms == null ? "unknown"
         : m.freshness_ms === 0 ? "up to date" : duration(m.freshness_ms / 1000) + " behind";
-    $("rows-rejected").textContent = count(m && m.rows_rejected);
+    $("rejected-24h").textContent = App.rejected ? count(App.rejected.last_24h) : "–";
     $("disk-free").textContent = bytes(st.stream && st.stream.free_bytes);
     $("uptime").textContent = duration(st.uptime_s);
-    const body = document.querySelector("#tables tbody");
-    body.replaceChildren();
-    for (const table of t.tables) {
-      const row = document.createElement("tr");
+    const ingest = (st.ingest && st.ingest.tables) || {};
+    fillTable("tables", t.tables.map(table => {
       const link = document.createElement("a");
       link.href = "#/tables/" + encodeURIComponent(table.name);
       link.textContent = table.name;
-      const cells = [link, count(table.rows), count(table.tail_rows), count(table.files), bytes(table.bytes),
-                     ratio(table.compression_ratio), count(table.days.length)];
-      cells.forEach((c, i) => {
-        const td = document.createElement("td");
-        if (typeof c === "string") td.textContent = c; else td.appendChild(c);
-        if (i > 0) td.className = "num";
-        row.appendChild(td);
-      });
-      body.appendChild(row);
-    }
+      const series = ingest[table.name] && ingest[table.name].per_minute;
+      const spark = series ? sparkline(series, count(series.reduce((a, b) => a + b, 0)) + " records in the last hour")
+                           : document.createTextNode("");
+      return [link, spark, [count(table.rows), "num"], [count(table.tail_rows), "num"], [count(table.files), "num"],
+              [bytes(table.bytes), "num"], [ratio(table.compression_ratio), "num"], [count(table.days.length), "num"]];
+    }));
   },
 };
 
@@ -185,23 +237,9 @@ const TablesPage = {
     $("table-summary").textContent = count(table.rows) + " rows in " + count(table.files) + " files, " +
       bytes(table.bytes) + " on disk, compression " + ratio(table.compression_ratio) + "; time column " +
       table.time_column + ", schema version " + table.schema_version;
-    const fill = (id, rows) => {
-      const body = document.querySelector("#" + id + " tbody");
-      body.replaceChildren();
-      for (const cells of rows) {
-        const tr = document.createElement("tr");
-        cells.forEach(([text, cls]) => {
-          const td = document.createElement("td");
-          td.textContent = text;
-          if (cls) td.className = cls;
-          tr.appendChild(td);
-        });
-        body.appendChild(tr);
-      }
-    };
-    fill("table-columns", (table.columns || []).map(c => [[c.name], [c.type], [c.nullable ? "yes" : "no"],
-      [(c.declared ? "config" : "added from the data") + (c.since_version ? ", since schema version " + c.since_version : "")]]));
-    fill("table-days", (table.days || []).slice().reverse().map(d => [[d.day], [count(d.rows), "num"],
+    fillTable("table-columns", (table.columns || []).map(c => [c.name, c.type, c.nullable ? "yes" : "no",
+      (c.declared ? "config" : "added from the data") + (c.since_version ? ", since " + when(c.since_us) + " (schema version " + c.since_version + ")" : "")]));
+    fillTable("table-days", (table.days || []).slice().reverse().map(d => [[d.day], [count(d.rows), "num"],
       [count(d.files), "num"], [bytes(d.bytes), "num"], [ratio(d.compression_ratio), "num"]]));
   },
 };
