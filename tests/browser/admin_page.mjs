@@ -96,6 +96,12 @@ const server = spawn(BIN, ["serve", "--data-dir", path.join(tmp, "data"), "--lis
 let browser;
 try {
   await waitReady(base, 30000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  // A page open before any data arrives: its panels must fill in as the
+  // backlog lands, also those that refresh only every 10 minutes.
+  const early = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await early.goto(base + "/#/dashboards/retail");
+  await early.waitForSelector("#panels .panel[data-state=ok]");
   // A fixed backlog (no live phase), so every number holds still while checked.
   const sim = spawnSync(BIN, ["simulate", "--seed", "5", "--backlog", "40d", "--rate", "10/min",
                               "--duration", "1s", "--url", base, "--quiet"], { encoding: "utf8" });
@@ -111,7 +117,12 @@ try {
     await new Promise(r => setTimeout(r, 100));
   }
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  const filled = await early.waitForFunction(() => {
+    const panel = [...document.querySelectorAll("#panels .panel")].find(p => p.textContent.includes("every 600 s"));
+    return panel && panel.dataset.state === "ok" && !panel.querySelector(".foot").textContent.startsWith("0 rows");
+  }, null, { timeout: 40000 }).then(() => true, () => false);
+  check(filled, "a dashboard open before the data came fills in as it arrives (a 10-minute panel within 40 s)");
+  await early.close();
 
   for (const width of [1280, 390]) {
     const page = await browser.newPage({ viewport: { width, height: width === 390 ? 844 : 900 } });
