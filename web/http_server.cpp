@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <exception>
 #include <cstring>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -627,7 +628,12 @@ class Session : public std::enable_shared_from_this<Session> {
         a.retry_after_s = 1;
         a.body = json{{"error", "cancelled: the server is shutting down; retry shortly"}}.dump() + "\n";
       } else {
-        a = work(cancel.get());
+        try {
+          a = work(cancel.get());
+        } catch (const std::exception& e) {  // a bug must cost one answer, not the server
+          a.status = 500;
+          a.body = json{{"error", std::string("internal error: ") + e.what()}}.dump() + "\n";
+        }
       }
       net::post(self->stream_.get_executor(),
                 [self, a = std::move(a)]() mutable { self->OnQueried(std::move(a)); });

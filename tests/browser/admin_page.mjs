@@ -145,6 +145,17 @@ try {
     check(shown === Number(st.ingest.records_total).toLocaleString("en-US"),
           `${width}px: records ingested ${shown} = API ${st.ingest.records_total}`);
     check((await page.textContent("#freshness")) === "up to date", `${width}px: freshness is "up to date"`);
+    // Compaction may rewrite files meanwhile: compare with a fresh answer, a few times.
+    let shownUsed, apiUsed;
+    for (let i = 0; i < 4; i++) {
+      const [s2, t2] = await Promise.all([fetch(base + "/api/v1/status").then(r => r.json()),
+                                          fetch(base + "/api/v1/tables").then(r => r.json())]);
+      apiUsed = await page.evaluate(n => bytes(n), s2.stream.bytes + t2.tables.reduce((n, x) => n + x.bytes, 0));
+      shownUsed = await page.textContent("#disk-used");
+      if (shownUsed === apiUsed) break;
+      await new Promise(r => setTimeout(r, 5500));  // the page polls every 5 s
+    }
+    check(shownUsed === apiUsed, `${width}px: data on disk ${shownUsed} = API's stream + table bytes ${apiUsed}`);
     const rows = await page.$$eval("#tables tbody tr", trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
     for (const t of tables.tables) {
       const row = rows.find(r => r[0] === t.name);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "tests/web/test_server.h"
@@ -40,6 +41,13 @@ class QueryBackend : public Backend {
       cv_.notify_all();
     }
     QueryAnswer a;
+    if (sql == "throw") {
+      {
+        std::lock_guard lock(mu_);
+        --running_;
+      }
+      throw std::runtime_error("a bug in the backend");
+    }
     if (sql == "wait") {
       auto deadline = std::chrono::steady_clock::now() + 20s;
       while (!cancel->load() && std::chrono::steady_clock::now() < deadline) {
@@ -105,6 +113,20 @@ TEST(QueryHttp, PassesSqlAndAcceptAndKeepsTheConnection) {
   EXPECT_EQ(s.backend.last_sql(), "SELECT 'é'");
   EXPECT_TRUE(s.backend.last_csv());
   EXPECT_EQ(s.server->counters().open_connections, 1u);
+}
+
+// A backend that throws costs that one answer (500 naming it), not the
+// server: the next query on the same connection is answered.
+TEST(QueryHttp, AnExceptionInTheBackendIsA500) {
+  Server s;
+  HttpClient c(s.url());
+  auto r = c.Post("/api/v1/query", "{\"sql\":\"throw\"}");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 500);
+  EXPECT_NE(r->body.find("a bug in the backend"), std::string::npos) << r->body;
+  r = c.Post("/api/v1/query", "{\"sql\":\"SELECT 1\"}");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "ok SELECT 1");
 }
 
 TEST(QueryHttp, RequestErrors) {

@@ -201,6 +201,8 @@ const Overview = {
         : m.freshness_ms === 0 ? "up to date" : duration(m.freshness_ms / 1000) + " behind";
     $("rejected-24h").textContent = App.rejected ? count(App.rejected.last_24h) : "–";
     $("disk-free").textContent = bytes(st.stream && st.stream.free_bytes);
+    // The stream's segments plus the tables' Parquet files.
+    $("disk-used").textContent = st.stream ? bytes(st.stream.bytes + t.tables.reduce((n, x) => n + (x.bytes || 0), 0)) : "–";
     $("uptime").textContent = duration(st.uptime_s);
     const ingest = (st.ingest && st.ingest.tables) || {};
     fillTable("tables", t.tables.map(table => {
