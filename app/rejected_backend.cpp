@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>

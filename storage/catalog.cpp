@@ -17,104 +17,7 @@ using catalog_internal::WriteTxn;
 
 namespace {
 
-// Migration i takes a catalog from user_version i to i+1. A shipped step is
-// never edited; a schema change is a new step appended here (and
-// Catalog::kFormatVersion raised), documented in storage/CATALOG.md.
-const char* const kMigrations[] = {
-    // 0 -> 1: the first schema.
-    R"sql(
-CREATE TABLE tables (
-  name        TEXT PRIMARY KEY,
-  created_us  INTEGER NOT NULL
-) STRICT;
-
-CREATE TABLE schema_versions (
-  table_name   TEXT NOT NULL REFERENCES tables(name),
-  version      INTEGER NOT NULL CHECK (version >= 1),
-  time_column  TEXT NOT NULL,
-  schema_json  TEXT NOT NULL,
-  created_us   INTEGER NOT NULL,
-  PRIMARY KEY (table_name, version)
-) STRICT, WITHOUT ROWID;
-
-CREATE TABLE files (
-  id              INTEGER PRIMARY KEY AUTOINCREMENT,
-  table_name      TEXT NOT NULL,
-  day             TEXT NOT NULL
-                  CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
-  path            TEXT NOT NULL UNIQUE,
-  rows            INTEGER NOT NULL CHECK (rows >= 0),
-  bytes           INTEGER NOT NULL CHECK (bytes >= 0),
-  min_time_us     INTEGER NOT NULL,
-  max_time_us     INTEGER NOT NULL,
-  checksum        INTEGER NOT NULL,
-  schema_version  INTEGER NOT NULL,
-  created_us      INTEGER NOT NULL,
-  FOREIGN KEY (table_name, schema_version) REFERENCES schema_versions(table_name, version)
-) STRICT;
-
-CREATE INDEX files_by_table_day ON files(table_name, day);
-
-CREATE TABLE consumers (
-  name         TEXT PRIMARY KEY,
-  next_offset  INTEGER NOT NULL CHECK (next_offset >= 0),
-  updated_us   INTEGER NOT NULL
-) STRICT;
-)sql",
-    // 1 -> 2: files that stopped being live (compaction replaced them, retention
-    // dropped their day) are kept here until they are deleted from disk, so a
-    // crash never leaves them behind unaccounted for.
-    R"sql(
-CREATE TABLE retired_files (
-  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-  file_id      INTEGER NOT NULL,
-  table_name   TEXT NOT NULL,
-  day          TEXT NOT NULL,
-  path         TEXT NOT NULL UNIQUE,
-  rows         INTEGER NOT NULL,
-  bytes        INTEGER NOT NULL,
-  reason       TEXT NOT NULL CHECK (reason IN ('replaced', 'dropped')),
-  retired_us   INTEGER NOT NULL
-) STRICT;
-)sql",
-    // 2 -> 3: the NDJSON bytes of the records in each file, for compression
-    // ratios (0 = not known: files written before this version).
-    R"sql(
-ALTER TABLE files ADD COLUMN raw_bytes INTEGER NOT NULL DEFAULT 0 CHECK (raw_bytes >= 0);
-)sql",
-    // 3 -> 4: what the admin page saves: dashboards edited on the page, and
-    // API tokens (only their SHA-256 is stored).
-    R"sql(
-CREATE TABLE dashboards (
-  name        TEXT PRIMARY KEY,
-  spec_json   TEXT NOT NULL,
-  updated_us  INTEGER NOT NULL
-) STRICT;
-CREATE TABLE api_tokens (
-  id          INTEGER PRIMARY KEY AUTOINCREMENT,
-  name        TEXT NOT NULL,
-  scope       TEXT NOT NULL CHECK (scope IN ('ingest', 'read')),
-  sha256      TEXT NOT NULL UNIQUE,
-  created_us  INTEGER NOT NULL,
-  revoked_us  INTEGER
-) STRICT;
-)sql",
-    // 4 -> 5: records of _rejected re-processed from the admin page: each
-    // is appended to the log again at most once.
-    R"sql(
-CREATE TABLE reprocessed (
-  log_offset     INTEGER PRIMARY KEY CHECK (log_offset >= 0),
-  table_name     TEXT NOT NULL,
-  reason_code    TEXT NOT NULL,
-  new_offset     INTEGER NOT NULL CHECK (new_offset >= 0),
-  reprocessed_us INTEGER NOT NULL
-) STRICT;
-)sql",
-};
-static_assert(std::size(kMigrations) == Catalog::kFormatVersion);
-
 constexpr uint64_t kMaxInt64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -267,27 +170,51 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::filesystem::path& file
   return catalog;
 }
 
-Status Catalog::CheckReadOnly() {
-  std::lock_guard lock(mu_);
-  Db& db = *db_;
+namespace {
+
+// Reads the header of an open catalog into *version and refuses a database
+// that is not a catalog (unless `allow_empty` and it is a new, empty file)
+// or one of a newer format.
+Status ReadHeader(Db& db, bool allow_empty, int64_t* version) {
+  // The first read of the header: a file that is not SQLite fails here.
   auto app_id = db.QueryInt("PRAGMA application_id", "reading the database header");
   if (!app_id.ok()) return app_id.status();
-  auto version = db.QueryInt("PRAGMA user_version", "reading the schema version");
-  if (!version.ok()) return version.status();
-  if (*app_id != kApplicationId) {
-    return Status::InvalidArgument(
-        db.Where("is not a tillpipe catalog (application_id " + std::to_string(*app_id) +
-                 "); point --data-dir at a tillpipe data directory"));
+  auto v = db.QueryInt("PRAGMA user_version", "reading the schema version");
+  if (!v.ok()) return v.status();
+  *version = *v;
+  if (*app_id != Catalog::kApplicationId) {
+    bool empty = false;
+    if (allow_empty && *app_id == 0 && *v == 0) {
+      auto objects = db.QueryInt("SELECT count(*) FROM sqlite_schema", "reading the schema");
+      if (!objects.ok()) return objects.status();
+      empty = *objects == 0;
+    }
+    if (!empty) {
+      return Status::InvalidArgument(
+          db.Where("is a SQLite database but not a tillpipe catalog (application_id " +
+                   std::to_string(*app_id) +
+                   "); point data_dir (or --data-dir) at a tillpipe data directory"));
+    }
   }
-  if (*version > kFormatVersion) {
+  if (*v > Catalog::kFormatVersion) {
     return Status::InvalidArgument(db.Where(
-        "has catalog schema version " + std::to_string(*version) + ", but this tillpipe knows " +
-        "versions up to " + std::to_string(kFormatVersion) +
-        ": it was written by a newer tillpipe; use that version"));
+        "has catalog schema version " + std::to_string(*v) + ", but this tillpipe knows " +
+        "versions up to " + std::to_string(Catalog::kFormatVersion) +
+        ": it was written by a newer tillpipe; run that version (or restore a backup made by "
+        "this one)"));
   }
-  if (*version < kFormatVersion) {
-    return Status::InvalidArgument(db.Where(
-        "has catalog schema version " + std::to_string(*version) + ", older than this tillpipe's " +
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Catalog::CheckReadOnly() {
+  std::lock_guard lock(mu_);
+  int64_t version = 0;
+  if (Status s = ReadHeader(*db_, /*allow_empty=*/false, &version); !s.ok()) return s;
+  if (version < kFormatVersion) {
+    return Status::InvalidArgument(db_->Where(
+        "has catalog schema version " + std::to_string(version) + ", older than this tillpipe's " +
         std::to_string(kFormatVersion) +
         " and it cannot be migrated read-only; start the server (tillpipe serve) on this data "
         "directory once to migrate it, then query again"));
@@ -298,25 +225,8 @@ Status Catalog::CheckReadOnly() {
 Status Catalog::Migrate() {
   std::lock_guard lock(mu_);
   Db& db = *db_;
-  // The first read of the header: a file that is not SQLite fails here.
-  auto app_id = db.QueryInt("PRAGMA application_id", "reading the database header");
-  if (!app_id.ok()) return app_id.status();
-  auto version = db.QueryInt("PRAGMA user_version", "reading the schema version");
-  if (!version.ok()) return version.status();
-  auto objects = db.QueryInt("SELECT count(*) FROM sqlite_schema", "reading the schema");
-  if (!objects.ok()) return objects.status();
-  if (*app_id != kApplicationId && !(*app_id == 0 && *version == 0 && *objects == 0)) {
-    return Status::InvalidArgument(
-        db.Where("is a SQLite database but not a tillpipe catalog (application_id " +
-                 std::to_string(*app_id) + "); point data_dir at a tillpipe data directory"));
-  }
-  if (*version > kFormatVersion) {
-    return Status::InvalidArgument(db.Where(
-        "has catalog schema version " + std::to_string(*version) + ", but this tillpipe knows " +
-        "versions up to " + std::to_string(kFormatVersion) +
-        ": it was written by a newer tillpipe; run that version (or restore a backup made by "
-        "this one)"));
-  }
+  int64_t header_version = 0;
+  if (Status s = ReadHeader(db, /*allow_empty=*/true, &header_version); !s.ok()) return s;
   auto mode = db.QueryText("PRAGMA journal_mode=WAL", "switching to WAL mode");
   if (!mode.ok()) return mode.status();
   if (*mode != "wal") {
@@ -327,16 +237,17 @@ Status Catalog::Migrate() {
                          "setting synchronous=FULL and foreign_keys=ON");
       !s.ok())
     return s;
-  if (*version == kFormatVersion) return Status::OK();
+  if (header_version == kFormatVersion) return Status::OK();
 
   WriteTxn txn(&db);
   if (Status s = txn.Begin(); !s.ok()) return s;
   // Another process may have migrated between the check above and the lock.
-  version = db.QueryInt("PRAGMA user_version", "reading the schema version");
+  auto version = db.QueryInt("PRAGMA user_version", "reading the schema version");
   if (!version.ok()) return version.status();
   for (int v = static_cast<int>(*version); v < kFormatVersion; ++v) {
-    if (Status s = db.Exec(kMigrations[v], "migrating the catalog from version " +
-                                               std::to_string(v) + " to " + std::to_string(v + 1));
+    if (Status s = db.Exec(catalog_internal::MigrationStep(v),
+                           "migrating the catalog from version " + std::to_string(v) + " to " +
+                               std::to_string(v + 1));
         !s.ok())
       return s;
   }

@@ -96,6 +96,10 @@ class Db {
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
 };
 
+// The SQL that takes a catalog from format version `from` to from + 1
+// (storage/catalog_migrations.cpp); 0 <= from < Catalog::kFormatVersion.
+const char* MigrationStep(int from);
+
 // A write transaction (BEGIN IMMEDIATE: takes the write lock up front, so
 // the busy timeout applies at the start, not at the first write). Rolls back
 // on destruction unless Commit() succeeded.
