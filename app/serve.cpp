@@ -14,6 +14,7 @@
 #include "app/query_service.h"
 #include "app/table_schema.h"
 #include "app/stream_backend.h"
+#include "app/journal.h"
 #include "storage/catalog.h"
 #include "storage/file_snapshots.h"
 #include "stream/log.h"
@@ -23,11 +24,8 @@ namespace tp::app {
 
 namespace {
 
-void Say(std::string_view line) {
-  std::string s = "tillpipe: " + std::string(line) + "\n";
-  std::fwrite(s.data(), 1, s.size(), stderr);
-  std::fflush(stderr);
-}
+void Say(std::string_view line) { LogLine(Priority::kInfo, line); }
+void SayError(std::string_view line) { LogLine(Priority::kErr, line); }
 
 Result<stream::FsyncMode> ParseFsync(const std::string& s) {
   if (s == "group") return stream::FsyncMode::kGroup;
@@ -75,7 +73,7 @@ int RunServe(const ServeOptions& options) {
 
   auto lock = DataDirLock::Acquire(config.data_dir);
   if (!lock.ok()) {
-    Say(lock.status().message());
+    SayError(lock.status().message());
     return 1;
   }
 
@@ -89,7 +87,7 @@ int RunServe(const ServeOptions& options) {
   server_options.auth.password_file = config.AdminPasswordFile();
   auto server = web::HttpServer::Start(server_options, &backend);
   if (!server.ok()) {
-    Say(server.status().message());
+    SayError(server.status().message());
     return 1;
   }
   const std::string& host = config.http.listen_host;
@@ -109,7 +107,7 @@ int RunServe(const ServeOptions& options) {
   log_options.info_log = [](std::string_view line) { Say(line); };
   auto log = stream::Log::Open(log_options);
   if (!log.ok()) {
-    Say("cannot open the stream: " + log.status().message());
+    SayError("cannot open the stream: " + log.status().message());
     (*server)->Stop();
     return 1;
   }
@@ -120,7 +118,7 @@ int RunServe(const ServeOptions& options) {
   // The tables: catalog, then the materializer catching up with the log.
   auto catalog = storage::Catalog::Open(config.data_dir / "catalog.sqlite");
   if (!catalog.ok()) {
-    Say("cannot open the catalog: " + catalog.status().message());
+    SayError("cannot open the catalog: " + catalog.status().message());
     (*server)->Stop();
     return 1;
   }
@@ -134,7 +132,7 @@ int RunServe(const ServeOptions& options) {
   mat_options.info_log = [](std::string_view line) { Say(line); };
   auto materializer = Materializer::Open(mat_options, log->get(), catalog->get());
   if (!materializer.ok()) {
-    Say("cannot start the materializer: " + materializer.status().message());
+    SayError("cannot start the materializer: " + materializer.status().message());
     (*server)->Stop();
     return 1;
   }
@@ -152,7 +150,7 @@ int RunServe(const ServeOptions& options) {
   compact_options.info_log = [](std::string_view line) { Say(line); };
   auto compaction = CompactionService::Create(compact_options, catalog->get(), &snapshots);
   if (!compaction.ok()) {
-    Say("cannot start compaction: " + compaction.status().message());
+    SayError("cannot start compaction: " + compaction.status().message());
     (void)(*materializer)->Stop();
     (*server)->Stop();
     return 1;
@@ -161,7 +159,7 @@ int RunServe(const ServeOptions& options) {
   // SQL over the pinned files and the materializer's tail.
   auto queries = QueryService::Open(config, catalog->get(), &snapshots, materializer->get());
   if (!queries.ok()) {
-    Say("cannot start the SQL engine: " + queries.status().message());
+    SayError("cannot start the SQL engine: " + queries.status().message());
     (*compaction)->Stop();
     (void)(*materializer)->Stop();
     (*server)->Stop();
@@ -169,7 +167,7 @@ int RunServe(const ServeOptions& options) {
   }
   backend.Attach(log->get());
   if (Status st = backend.AttachTables(materializer->get(), catalog->get()); !st.ok()) {
-    Say("cannot read the API tokens (ingest and reads with a token are refused): " + st.message());
+    SayError("cannot read the API tokens (ingest and reads with a token are refused): " + st.message());
   }
   backend.AttachCompaction(compaction->get());
   backend.AttachQueries(queries->get());
@@ -195,7 +193,7 @@ int RunServe(const ServeOptions& options) {
   // The final flush writes what is buffered, so a clean stop leaves every
   // acknowledged record in the tables.
   if (Status s = (*materializer)->Stop(); !s.ok()) {
-    Say("final flush failed (the records stay in the log and are written on the next start): " +
+    SayError("final flush failed (the records stay in the log and are written on the next start): " +
         s.message());
   }
   (*log)->Close();

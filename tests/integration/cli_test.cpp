@@ -1,6 +1,9 @@
 // The `tillpipe` CLI end to end: ingest, validate, simulate, check, version,
 // and curl posting the simulator's files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +16,39 @@ namespace {
 using json = nlohmann::json;
 
 size_t CountLines(const std::string& s) { return std::count(s.begin(), s.end(), '\n'); }
+
+// Under systemd (JOURNAL_STREAM names the server's standard error) every
+// log line carries its syslog priority, so journald keeps the levels;
+// elsewhere the lines are plain.
+TEST(Cli, ServeLogsWithSyslogPrioritiesToTheJournal) {
+  TempDir tmp;
+  ServerProcess server(tmp.path(), TestConfig());
+  WriteFile(server.log_path(), "");
+  struct stat st;
+  ASSERT_EQ(::stat(server.log_path().c_str(), &st), 0);
+  const std::string id = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  ::setenv("JOURNAL_STREAM", id.c_str(), 1);
+  const bool started = server.Start();
+  ::unsetenv("JOURNAL_STREAM");
+  ASSERT_TRUE(started) << server.log();
+  ASSERT_EQ(server.Stop(), 0);
+  const std::string log = server.log();
+  EXPECT_NE(log.find("<6>tillpipe: tillpipe "), std::string::npos) << log;
+  EXPECT_NE(log.find("<6>tillpipe: stopped cleanly"), std::string::npos) << log;
+  size_t lines = 0;
+  for (size_t at = 0; at < log.size(); at = log.find('\n', at) + 1) {
+    EXPECT_EQ(log[at], '<') << "a line without its priority at byte " << at << ":\n" << log;
+    ++lines;
+  }
+  EXPECT_GE(lines, 3u);
+
+  TempDir plain_dir;
+  ServerProcess plain(plain_dir.path(), TestConfig());
+  ASSERT_TRUE(plain.Start()) << plain.log();
+  ASSERT_EQ(plain.Stop(), 0);
+  EXPECT_EQ(plain.log().find("<6>"), std::string::npos) << plain.log();
+  EXPECT_EQ(plain.log().rfind("tillpipe: ", 0), 0u) << plain.log();
+}
 
 TEST(Cli, VersionAndHelp) {
   std::string out;
