@@ -247,9 +247,11 @@ web::ApiAnswer StreamBackend::Reprocess(std::string_view body) {
     return ErrorAnswer(409, "table(s) " + names + " are still not in the config: add [tables.<name>] "
                             "to the config and restart, then re-process; nothing was re-processed");
   }
-  std::vector<storage::ReprocessedEntry> done;
-  std::string failure;
-  for (const Todo& t : todo) {
+  // All appends are queued at once, so they share the writer's fsyncs; the
+  // log assigns offsets in queue order.
+  std::vector<std::promise<web::IngestAnswer>> answers(todo.size());
+  for (size_t i = 0; i < todo.size(); ++i) {
+    const Todo& t = todo[i];
     const std::string key = "tillpipe-reprocess-" + std::to_string(t.offset);
     std::vector<std::string_view> records{t.record};
     web::IngestCall call;
@@ -257,15 +259,20 @@ web::ApiAnswer StreamBackend::Reprocess(std::string_view body) {
     call.idempotency_key = key;
     call.body_hash = XXH3_64bits(t.record.data(), t.record.size());
     call.records = &records;
-    std::promise<web::IngestAnswer> answered;
-    Ingest(call, [&answered](web::IngestAnswer a) { answered.set_value(std::move(a)); });
-    web::IngestAnswer a = answered.get_future().get();
+    Ingest(call, [answer = &answers[i]](web::IngestAnswer a) { answer->set_value(std::move(a)); });
+  }
+  std::vector<storage::ReprocessedEntry> done;
+  std::string failure;
+  for (size_t i = 0; i < todo.size(); ++i) {
+    web::IngestAnswer a = answers[i].get_future().get();
     if (a.kind != web::IngestAnswer::Kind::kOk) {
-      failure = "appending log offset " + std::to_string(t.offset) + " failed: " +
-                (a.message.empty() ? std::string("the log refused it") : a.message);
-      break;
+      if (failure.empty()) {
+        failure = "appending log offset " + std::to_string(todo[i].offset) + " failed: " +
+                  (a.message.empty() ? std::string("the log refused it") : a.message);
+      }
+      continue;
     }
-    done.push_back({t.offset, t.table, t.code, a.first_offset, 0});
+    done.push_back({todo[i].offset, todo[i].table, todo[i].code, a.first_offset, 0});
   }
   if (Status s = done.empty() ? Status::OK() : catalog->AddReprocessed(done); !s.ok()) {
     // Appended but not recorded: a retry is answered from the idempotency memory.
@@ -278,7 +285,7 @@ web::ApiAnswer StreamBackend::Reprocess(std::string_view body) {
   }
   json answer{{"reprocessed", list}, {"skipped", skipped}};
   if (!failure.empty()) {
-    answer["error"] = failure + "; the records before it were re-processed";
+    answer["error"] = failure + "; the records listed in reprocessed were re-processed";
     return JsonAnswer(503, answer);
   }
   return JsonAnswer(200, answer);

@@ -33,6 +33,8 @@ int64_t NowMicros() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+int64_t NowMinute() { return NowMicros() / 60000000; }  // minutes since the epoch
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -110,7 +112,7 @@ void StreamBackend::Ingest(const web::IngestCall& call,
         } else {
           counters->records += r.accepted;
           counters->batches++;
-          counters->per_minute.Add(NowMicros() / 60000000, r.accepted);
+          counters->per_minute.Add(NowMinute(), r.accepted);
           CountRate(r.accepted);
         }
         break;
@@ -253,7 +255,7 @@ std::string StreamBackend::StatusJson() const {
                        {"batches", c->batches.load()},
                        {"replayed_requests", c->replayed.load()},
                        {"refused_requests", c->rejected_requests.load()},
-                       {"per_minute", c->per_minute.Last(NowMicros() / 60000000)}};
+                       {"per_minute", c->per_minute.Last(NowMinute())}};
     total += c->records.load();
   }
   ingest["records_total"] = total;

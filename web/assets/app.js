@@ -157,14 +157,18 @@ const App = {
 
   status: null,
   tables: null,
+  rejected: null,  // GET /api/v1/rejected?limit=0, for the overview
+  rejectedAt: 0,
   async refreshStatus() {
     clearTimeout(App.statusTimer);
     try {
       const [st, t] = await Promise.all([App.api("GET", "/api/v1/status"), App.api("GET", "/api/v1/tables")]);
       App.status = st;
       App.tables = t;
-      if (App.current === "overview") {
+      // The 24-hour count scans _rejected: once a minute is plenty.
+      if (App.current === "overview" && Date.now() - App.rejectedAt > 60000) {
         App.rejected = await App.api("GET", "/api/v1/rejected?limit=0");
+        App.rejectedAt = Date.now();
       }
       $("version").textContent = "v" + st.version;
       $("state").textContent = st.ready ? "ready" : "recovering";
@@ -187,6 +191,7 @@ const Overview = {
     Overview.draw();
     try {
       App.rejected = await App.api("GET", "/api/v1/rejected?limit=0");
+      App.rejectedAt = Date.now();
       Overview.draw();
     } catch (e) { /* shown by the next status refresh */ }
   },
