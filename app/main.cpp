@@ -4,6 +4,7 @@
 
 #include "app/process_setup.h"
 #include "app/commands.h"
+#include "app/config.h"
 #include "app/serve.h"
 
 int main(int argc, char** argv) {
@@ -23,7 +24,11 @@ int main(int argc, char** argv) {
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand(
       "validate", "Check a config file; exit 0, or 78 with every error as FILE:LINE:COL: message");
-  validate_cmd->add_option("-c,--config", validate_file, "TOML config file")->required();
+  bool print_default = false;
+  auto* validate_file_opt = validate_cmd->add_option("-c,--config", validate_file, "TOML config file");
+  validate_cmd->add_flag("--print-default", print_default,
+                         "Print the embedded default config (commented; every key at its default)")
+      ->excludes(validate_file_opt);
 
   IngestCommand ingest;
   auto* ingest_cmd = app.add_subcommand("ingest", "Send NDJSON records (one JSON object per line) to a table");
@@ -93,7 +98,17 @@ int main(int argc, char** argv) {
     if (!listen.empty()) serve.listen = listen;
     return RunServe(serve);
   }
-  if (*validate_cmd) return RunValidate(validate_file);
+  if (*validate_cmd) {
+    if (print_default) {
+      std::cout << DefaultConfigText();
+      return 0;
+    }
+    if (validate_file.empty()) {
+      std::cerr << "tillpipe validate: name the file with -c FILE (or --print-default to see the default)\n";
+      return 2;
+    }
+    return RunValidate(validate_file);
+  }
   if (*ingest_cmd) return RunIngest(ingest);
   if (*sim_cmd) {
     if (sim.url && sim.out) {

@@ -1,9 +1,9 @@
 #include "app/serve.h"
 
 #include <signal.h>
-#include <systemd/sd-daemon.h>
 
 #include <cstdio>
+#include <deque>
 #include <iostream>
 #include <thread>
 
@@ -15,6 +15,7 @@
 #include "app/table_schema.h"
 #include "app/stream_backend.h"
 #include "app/journal.h"
+#include "app/service_manager.h"
 #include "storage/catalog.h"
 #include "storage/file_snapshots.h"
 #include "stream/log.h"
@@ -32,6 +33,34 @@ Result<stream::FsyncMode> ParseFsync(const std::string& s) {
   if (s == "interval") return stream::FsyncMode::kInterval;
   if (s == "off") return stream::FsyncMode::kOff;
   return Status::InvalidArgument("stream.fsync must be group, interval or off");
+}
+
+// Events per minute for STATUS=: the log's end offset sampled at each tick,
+// over the last minute.
+class EventRate {
+ public:
+  void Sample(std::chrono::steady_clock::time_point now, uint64_t end_offset) {
+    samples_.emplace_back(now, end_offset);
+    while (samples_.size() > 2 && now - samples_[1].first >= std::chrono::minutes(1)) {
+      samples_.pop_front();
+    }
+  }
+  uint64_t PerMinute() const {
+    if (samples_.size() < 2) return 0;
+    double seconds = std::chrono::duration<double>(samples_.back().first - samples_.front().first).count();
+    if (seconds < 1) return 0;
+    return static_cast<uint64_t>((samples_.back().second - samples_.front().second) * 60.0 / seconds + 0.5);
+  }
+
+ private:
+  std::deque<std::pair<std::chrono::steady_clock::time_point, uint64_t>> samples_;
+};
+
+std::string RunningStatus(const EventRate& rate, const stream::LogStats& log, const MaterializerStats& mat) {
+  uint64_t lag = log.end_offset > mat.decoded_offset ? log.end_offset - mat.decoded_offset : 0;
+  return "running: " + std::to_string(rate.PerMinute()) + " events/min, lag " + std::to_string(lag) +
+         " records, " + std::to_string(mat.rows_written) + " rows written and " +
+         std::to_string(mat.rows_rejected) + " rejected since start";
 }
 
 }  // namespace
@@ -77,6 +106,8 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
 
+  ServiceManager systemd;
+  systemd.Status("starting: binding " + config.http.listen_host + ":" + std::to_string(config.http.listen_port));
   // Serve /health at once; /ready and ingest wait for the log's recovery.
   StreamBackend backend(config);
   web::ServerOptions server_options;
@@ -105,6 +136,7 @@ int RunServe(const ServeOptions& options) {
   log_options.min_free = config.stream.min_free;
   log_options.idempotency_window = config.stream.idempotency_window;
   log_options.info_log = [](std::string_view line) { Say(line); };
+  systemd.Status("recovering the stream in " + log_options.dir.string());
   auto log = stream::Log::Open(log_options);
   if (!log.ok()) {
     SayError("cannot open the stream: " + log.status().message());
@@ -116,6 +148,7 @@ int RunServe(const ServeOptions& options) {
       std::to_string(stats.end_offset) + ", " + std::to_string(stats.segments) + " segment(s), fsync " +
       config.stream.fsync);
   // The tables: catalog, then the materializer catching up with the log.
+  systemd.Status("opening the catalog and the tables");
   auto catalog = storage::Catalog::Open(config.data_dir / "catalog.sqlite");
   if (!catalog.ok()) {
     SayError("cannot open the catalog: " + catalog.status().message());
@@ -171,19 +204,60 @@ int RunServe(const ServeOptions& options) {
   }
   backend.AttachCompaction(compaction->get());
   backend.AttachQueries(queries->get());
-  sd_notify(0, "READY=1");
 
+  // The main thread from here: signals, STATUS= every few seconds, and the
+  // watchdog. WATCHDOG=1 goes out only when every HTTP io thread ran a
+  // posted no-op, so a stuck event loop stops the keep-alives and systemd
+  // restarts the service.
+  using Clock = std::chrono::steady_clock;
+  const auto status_every = std::chrono::seconds(5);
+  auto tick = std::chrono::duration_cast<std::chrono::microseconds>(status_every);
+  if (systemd.watchdog_interval() && *systemd.watchdog_interval() < tick) tick = *systemd.watchdog_interval();
+  EventRate rate;
+  rate.Sample(Clock::now(), (*log)->Stats().end_offset);
+  systemd.Ready(RunningStatus(rate, (*log)->Stats(), (*materializer)->Stats()));
+  if (systemd.watchdog_interval()) systemd.Watchdog();
+  auto next_status = Clock::now() + status_every;
+  auto next_watchdog = Clock::now() + tick;
+  bool watchdog_missed = false;
   for (;;) {
-    int sig = 0;
-    sigwait(&signals, &sig);
+    auto now = Clock::now();
+    auto wait = std::min(next_status, next_watchdog) - now;
+    if (wait < std::chrono::milliseconds(1)) wait = std::chrono::milliseconds(1);
+    auto wait_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+    timespec timeout{static_cast<time_t>(wait_ns / 1000000000), static_cast<long>(wait_ns % 1000000000)};
+    int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGHUP) {
       Say("SIGHUP: config reload is not supported yet; restart to apply changes");
       continue;
     }
-    Say(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
-    break;
+    if (sig == SIGINT || sig == SIGTERM) {
+      Say(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+      break;
+    }
+    now = Clock::now();
+    if (systemd.watchdog_interval() && now >= next_watchdog) {
+      // Half the time left before the next keep-alive is due.
+      auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(tick / 2);
+      if ((*server)->Responsive(std::max(budget, std::chrono::milliseconds(1)))) {
+        systemd.Watchdog();
+        if (watchdog_missed) Say("the HTTP event loop answers again; watchdog keep-alives resumed");
+        watchdog_missed = false;
+      } else if (!watchdog_missed) {
+        SayError("an HTTP io thread did not answer within " + std::to_string(budget.count()) +
+                 " ms; holding back the watchdog keep-alive");
+        watchdog_missed = true;
+      }
+      next_watchdog = Clock::now() + tick;
+    }
+    if (now >= next_status) {
+      stream::LogStats log_stats = (*log)->Stats();
+      rate.Sample(now, log_stats.end_offset);
+      systemd.Status(RunningStatus(rate, log_stats, (*materializer)->Stats()));
+      next_status = now + status_every;
+    }
   }
-  sd_notify(0, "STOPPING=1");
+  systemd.Stopping("stopping: finishing requests, flushing the tables");
   // Order matters: requests in flight get their (durable) answers before the
   // log closes; the server's io threads are gone before the log is.
   (*server)->Stop();
@@ -197,6 +271,7 @@ int RunServe(const ServeOptions& options) {
         s.message());
   }
   (*log)->Close();
+  systemd.Status("stopped cleanly at offset " + std::to_string((*log)->Stats().end_offset));
   Say("stopped cleanly at offset " + std::to_string((*log)->Stats().end_offset));
   return 0;
 }

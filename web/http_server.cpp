@@ -819,6 +819,26 @@ void HttpServer::Stop() {
   impl_->sessions.clear();
 }
 
+bool HttpServer::Responsive(std::chrono::milliseconds timeout) const {
+  if (impl_->stopped) return false;
+  // Shared with the posted handlers: one may run after we gave up waiting.
+  struct Pending {
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t left = 0;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = impl_->contexts.size();
+  for (auto& ctx : impl_->contexts) {
+    net::post(*ctx, [pending] {
+      std::lock_guard lock(pending->mu);
+      if (--pending->left == 0) pending->cv.notify_all();
+    });
+  }
+  std::unique_lock lock(pending->mu);
+  return pending->cv.wait_for(lock, timeout, [&] { return pending->left == 0; });
+}
+
 HttpServer::Counters HttpServer::counters() const {
   Counters c;
   c.requests = impl_->requests;

@@ -2,6 +2,7 @@
 // Beast stays inside http_server.cpp; this header is cheap to include.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -56,6 +57,10 @@ class HttpServer {
     uint64_t open_connections = 0;
   };
   Counters counters() const;
+
+  // True when every io thread ran a posted no-op within `timeout`: the event
+  // loops are turning (the systemd watchdog's liveness check).
+  bool Responsive(std::chrono::milliseconds timeout) const;
 
   struct Impl;
 

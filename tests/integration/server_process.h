@@ -130,6 +130,8 @@ class ServerProcess {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   web::Url Url() const { return web::Url{"127.0.0.1", port_, ""}; }
   std::string log() const { return ReadFile(log_path()); }
+  // Sets an environment variable for the server processes started after.
+  void SetEnv(std::string name, std::string value) { env_.emplace_back(std::move(name), std::move(value)); }
 
   // Starts the server and waits until /ready answers 200 (or it exits).
   // Returns false when the server did not become ready within `timeout`.
@@ -139,6 +141,7 @@ class ServerProcess {
       int out = ::open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(out, 1);
       dup2(out, 2);
+      for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
       std::string listen = "127.0.0.1:" + std::to_string(port_);
       execl(TILLPIPE_BINARY, TILLPIPE_BINARY, "serve", "-c", config_path().c_str(), "--data-dir",
             data_dir().c_str(), "--listen", listen.c_str(), static_cast<char*>(nullptr));
@@ -198,6 +201,7 @@ class ServerProcess {
   uint16_t port_;
   pid_t pid_ = -1;
   int exit_code_ = -1;
+  std::vector<std::pair<std::string, std::string>> env_;
 };
 
 }  // namespace tp::testing
