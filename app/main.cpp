@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/process_setup.h"
+#include "app/backup.h"
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/serve.h"
@@ -88,6 +89,33 @@ int main(int argc, char** argv) {
                          "(default: the embedded default config)");
   passwd_cmd->add_option("--data-dir", passwd.data_dir, "Data directory (overrides data_dir)");
 
+  BackupOptions backup;
+  std::string backup_dir, backup_config, backup_to;
+  auto* backup_cmd = app.add_subcommand(
+      "backup",
+      "Write a consistent point in time of a data directory to one .tar.zst file, also while a "
+      "server runs and ingests on it");
+  backup_cmd->add_option("--to", backup_to, "The archive to create, e.g. tillpipe-2026-11-23.tar.zst")->required();
+  backup_cmd->add_option("-c,--config", backup_config,
+                         "TOML config file: its data_dir, and the file itself goes into the backup");
+  backup_cmd->add_option("--data-dir", backup_dir, "Data directory (overrides data_dir)");
+  backup_cmd->add_flag("-q,--quiet", backup.quiet, "No progress on stderr");
+
+  RestoreOptions restore;
+  std::string restore_from, restore_dir;
+  auto* restore_cmd = app.add_subcommand(
+      "restore",
+      "Verify a backup's checksums (--verify-only), or restore it into a data directory and check it");
+  restore_cmd->add_option("--from", restore_from, "The backup archive (.tar.zst)")->required();
+  auto* restore_dir_opt = restore_cmd->add_option("--data-dir", restore_dir,
+                                                  "Directory to restore into (new or empty; see --force)");
+  auto* verify_opt = restore_cmd->add_flag("--verify-only", restore.verify_only,
+                                           "Check every file's checksum; write nothing");
+  verify_opt->excludes(restore_dir_opt);
+  restore_cmd->add_flag("--force", restore.force,
+                        "Replace what a non-empty --data-dir holds (only once the restored copy passed check)");
+  restore_cmd->add_flag("-q,--quiet", restore.quiet, "No progress on stderr");
+
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -120,6 +148,27 @@ int main(int argc, char** argv) {
   if (*query_cmd) return RunQuery(query);
   if (*check_cmd) return RunCheck(check_dir);
   if (*passwd_cmd) return RunPasswd(passwd);
+  if (*backup_cmd) {
+    backup.to = backup_to;
+    if (!backup_config.empty()) {
+      ConfigLoad load = LoadConfigFile(backup_config);
+      if (!load.config) {
+        for (const auto& e : load.errors) std::cerr << e.ToString() << "\n";
+        return 78;
+      }
+      backup.config_file = backup_config;
+      backup.data_dir = load.config->data_dir;
+    } else {
+      backup.data_dir = LoadDefaultConfig().config->data_dir;
+    }
+    if (!backup_dir.empty()) backup.data_dir = backup_dir;
+    return RunBackup(backup);
+  }
+  if (*restore_cmd) {
+    restore.from = restore_from;
+    restore.data_dir = restore_dir;
+    return RunRestore(restore);
+  }
   if (*version_cmd) {
     std::cout << "tillpipe " TILLPIPE_VERSION "\n";
     return 0;

@@ -3,10 +3,12 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <ctime>
 #include <deque>
 #include <iostream>
 #include <thread>
 
+#include "app/backup.h"
 #include "app/compaction_service.h"
 #include "app/config.h"
 #include "app/data_dir_lock.h"
@@ -61,6 +63,43 @@ std::string RunningStatus(const EventRate& rate, const stream::LogStats& log, co
   return "running: " + std::to_string(rate.PerMinute()) + " events/min, lag " + std::to_string(lag) +
          " records, " + std::to_string(mat.rows_written) + " rows written and " +
          std::to_string(mat.rows_rejected) + " rejected since start";
+}
+
+// A catalog of an older format is migrated by Catalog::Open; before that,
+// the whole stopped directory goes into backups/ (we hold its lock), so a
+// migration that goes wrong, or a downgrade, has a way back.
+Status BackupBeforeMigrating(const std::filesystem::path& data_dir, const ServiceManager& systemd) {
+  const auto catalog_file = data_dir / "catalog.sqlite";
+  std::error_code ec;
+  if (!std::filesystem::exists(catalog_file, ec)) return Status::OK();
+  auto version = storage::Catalog::FormatVersionOf(catalog_file);
+  if (!version.ok() || *version >= storage::Catalog::kFormatVersion) return Status::OK();  // Open() says why
+  BackupOptions backup;
+  backup.data_dir = data_dir;
+  backup.mode = "directory";
+  backup.quiet = true;
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  backup.to = data_dir / "backups" /
+              ("pre-migrate-v" + std::to_string(*version) + "-to-v" +
+               std::to_string(storage::Catalog::kFormatVersion) + "-" + stamp + ".tar.zst");
+  std::filesystem::create_directories(backup.to.parent_path(), ec);
+  std::string what = "catalog format " + std::to_string(*version) + " -> " +
+                     std::to_string(storage::Catalog::kFormatVersion);
+  systemd.Status("backing up the data directory before migrating the " + what);
+  Say("the " + what + " needs a migration; backing up the data directory to " + backup.to.string() + " first");
+  auto manifest = CreateBackup(backup);
+  if (!manifest.ok()) {
+    return Status::IOError("cannot take the backup before migrating the " + what + ": " +
+                           manifest.status().message() +
+                           " (nothing was changed; make room, or take a backup yourself with the older tillpipe)");
+  }
+  Say("backup before migration written: " + backup.to.string() + " (" + std::to_string(manifest->files.size()) +
+      " files; tillpipe restore --from FILE --data-dir DIR brings it back)");
+  return Status::OK();
 }
 
 }  // namespace
@@ -149,6 +188,11 @@ int RunServe(const ServeOptions& options) {
       config.stream.fsync);
   // The tables: catalog, then the materializer catching up with the log.
   systemd.Status("opening the catalog and the tables");
+  if (Status s = BackupBeforeMigrating(config.data_dir, systemd); !s.ok()) {
+    SayError(s.message());
+    (*server)->Stop();
+    return 1;
+  }
   auto catalog = storage::Catalog::Open(config.data_dir / "catalog.sqlite");
   if (!catalog.ok()) {
     SayError("cannot open the catalog: " + catalog.status().message());

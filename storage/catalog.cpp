@@ -208,6 +208,14 @@ Status ReadHeader(Db& db, bool allow_empty, int64_t* version) {
 
 }  // namespace
 
+Result<int> Catalog::FormatVersionOf(const std::filesystem::path& file) {
+  auto db = Db::Open(file, /*busy_timeout_ms=*/5000, /*read_only=*/true);
+  if (!db.ok()) return db.status();
+  int64_t version = 0;
+  if (Status s = ReadHeader(**db, /*allow_empty=*/false, &version); !s.ok()) return s;
+  return static_cast<int>(version);
+}
+
 Status Catalog::CheckReadOnly() {
   std::lock_guard lock(mu_);
   int64_t version = 0;

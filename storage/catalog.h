@@ -148,6 +148,10 @@ class Catalog {
   // writing.
   static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file,
                                                const CatalogOptions& options = {});
+  // The schema version of the catalog in `file`, read without changing it
+  // (for a stopped server's: decides whether opening it will migrate).
+  // Refuses files that are not a catalog, as Open() does.
+  static Result<int> FormatVersionOf(const std::filesystem::path& file);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
