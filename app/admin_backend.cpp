@@ -46,7 +46,8 @@ web::ApiAnswer StreamBackend::Dashboards() {
     auto d = DashboardFromJson(name, spec);
     if (d.ok()) page.emplace(name, std::move(*d));
   }
-  for (const DashboardSpec& d : config_.dashboards) {
+  const auto cfg = config();
+  for (const DashboardSpec& d : cfg->dashboards) {
     auto it = page.find(d.name);
     json j = DashboardToJson(it == page.end() ? d : it->second);
     j["source"] = it == page.end() ? "config" : "config, edited on the page";
@@ -79,7 +80,8 @@ web::ApiAnswer StreamBackend::DeleteDashboard(std::string_view name) {
   if (catalog == nullptr) return NotReadyAnswer();
   auto deleted = catalog->DeleteDashboard(std::string(name));
   if (!deleted.ok()) return CatalogError(deleted.status());
-  const bool in_config = std::any_of(config_.dashboards.begin(), config_.dashboards.end(),
+  const auto cfg = config();
+  const bool in_config = std::any_of(cfg->dashboards.begin(), cfg->dashboards.end(),
                                      [&](const DashboardSpec& d) { return d.name == name; });
   if (!*deleted) {
     return ErrorAnswer(404, in_config ? "dashboard " + std::string(name) +

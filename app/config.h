@@ -37,6 +37,7 @@ struct ColumnSpec {
   std::string expr;
   std::string TypeName() const;  // canonical: "decimal(12,2)", "timestamp", ...
   storage::LogicalType Type() const;
+  bool operator==(const ColumnSpec&) const = default;
 };
 
 // What the materializer does with a JSON field that is not a column.
@@ -61,6 +62,7 @@ struct TableSpec {
   OnFilter on_filter = OnFilter::kDrop;
   // Whole store-local days older than this are dropped; 0 = keep forever.
   std::chrono::seconds retention{0};
+  bool operator==(const TableSpec&) const = default;
 };
 
 // A dashboard panel: one SQL query drawn as a chart.
@@ -69,6 +71,7 @@ struct PanelSpec {
   std::string sql;
   std::string chart = "table";         // line | bar | table | number
   std::chrono::seconds refresh{60};    // how often the page re-runs it
+  bool operator==(const PanelSpec&) const = default;
 };
 
 // `[[dashboards]]`; the page may save an edited copy to the catalog, which
@@ -77,6 +80,7 @@ struct DashboardSpec {
   std::string name;  // [a-z0-9_-]{1,64}, in the page's address
   std::string title;
   std::vector<PanelSpec> panels;
+  bool operator==(const DashboardSpec&) const = default;
 };
 
 struct Config {
@@ -104,6 +108,7 @@ struct Config {
     std::chrono::seconds retention{7 * 24 * 3600};  // 0 = forever
     uint64_t min_free = 1ull << 30;
     std::chrono::seconds idempotency_window{24 * 3600};
+    bool operator==(const Stream&) const = default;
   } stream;
 
   struct Storage {
@@ -115,6 +120,7 @@ struct Config {
     // A day is compacted once it has this many live part files (days before
     // the current store-local day already at 2).
     uint64_t compact_min_files = 8;
+    bool operator==(const Storage&) const = default;
   } storage;
 
   struct Query {

@@ -313,6 +313,79 @@ Status Materializer::Impl::Widen(TableState& t, int column, uint64_t offset) {
   return Status::OK();
 }
 
+Result<TableState> Materializer::Impl::MakeTable(const MaterializedTable& spec) {
+  TableState t;
+  t.name = spec.name;
+  t.time_column = spec.time_column;
+  t.on_new_fields = spec.on_new_fields;
+  if (spec.schema.Find(spec.time_column) < 0) {
+    return Status::InvalidArgument("table " + spec.name + ": time column \"" + spec.time_column +
+                                   "\" is not one of its columns");
+  }
+  // The declared columns plus those schema evolution added before.
+  auto latest = catalog->Table(spec.name);
+  if (!latest.ok() && latest.status().code() != Status::Code::kNotFound) {
+    return latest.status();
+  }
+  auto columns = PlanColumns(spec, latest.ok() ? &*latest : nullptr);
+  if (!columns.ok()) {
+    return Status::InvalidArgument(columns.status().message() +
+                                   " (tillpipe validate -c FILE lists every such problem)");
+  }
+  t.columns = std::move(*columns);
+  if (Status s = NewVersion(t); !s.ok()) return s;
+  t.time_index = t.schema.Find(t.time_column);
+  t.rows = t.decoder->MakeColumns();
+  if (!spec.transform.schema.fields.empty()) {
+    auto transform = Transform::Create(spec.transform);
+    if (!transform.ok()) return transform.status();
+    t.transform = std::move(*transform);
+    t.where = spec.transform.where;
+    t.on_filter = spec.on_filter;
+  }
+  return t;
+}
+
+void Materializer::Impl::AdoptTables() {
+  if (!add_pending.load()) return;
+  std::vector<MaterializedTable> specs;
+  uint64_t generation;
+  {
+    std::lock_guard lock(add_mu);
+    specs.swap(to_add);
+    generation = add_requested;
+    add_pending = false;
+  }
+  Status result;
+  for (const MaterializedTable& spec : specs) {
+    if (tables.count(spec.name)) continue;
+    auto t = MakeTable(spec);
+    if (!t.ok()) {
+      result = t.status();
+      continue;
+    }
+    std::lock_guard view(view_mu);  // readers list the tables under it
+    tables.emplace(spec.name, std::move(*t));
+  }
+  std::lock_guard lock(add_mu);
+  add_done = generation;
+  add_status = result;
+  add_cv.notify_all();
+}
+
+Status Materializer::AddTables(std::vector<MaterializedTable> tables, std::chrono::milliseconds timeout) {
+  Impl& m = *impl_;
+  std::unique_lock lock(m.add_mu);
+  for (auto& t : tables) m.to_add.push_back(std::move(t));
+  uint64_t generation = ++m.add_requested;
+  m.add_pending = true;
+  if (!m.add_cv.wait_for(lock, timeout, [&] { return m.add_done >= generation; })) {
+    return Status::Busy("the materializer did not take the new tables within " +
+                        std::to_string(timeout.count()) + " ms (it is busy catching up?); they apply when it does");
+  }
+  return m.add_status;
+}
+
 Result<std::unique_ptr<Materializer>> Materializer::Open(MaterializerOptions options,
                                                          stream::Log* log,
                                                          storage::Catalog* catalog) {
@@ -329,36 +402,9 @@ Result<std::unique_ptr<Materializer>> Materializer::Open(MaterializerOptions opt
     }
   }
   for (const auto& spec : impl->opt.tables) {
-    TableState t;
-    t.name = spec.name;
-    t.time_column = spec.time_column;
-    t.on_new_fields = spec.on_new_fields;
-    if (spec.schema.Find(spec.time_column) < 0) {
-      return Status::InvalidArgument("table " + spec.name + ": time column \"" + spec.time_column +
-                                     "\" is not one of its columns");
-    }
-    // The declared columns plus those schema evolution added before.
-    auto latest = catalog->Table(spec.name);
-    if (!latest.ok() && latest.status().code() != Status::Code::kNotFound) {
-      return latest.status();
-    }
-    auto columns = PlanColumns(spec, latest.ok() ? &*latest : nullptr);
-    if (!columns.ok()) {
-      return Status::InvalidArgument(columns.status().message() +
-                                     " (tillpipe validate -c FILE lists every such problem)");
-    }
-    t.columns = std::move(*columns);
-    if (Status s = impl->NewVersion(t); !s.ok()) return s;
-    t.time_index = t.schema.Find(t.time_column);
-    t.rows = t.decoder->MakeColumns();
-    if (!spec.transform.schema.fields.empty()) {
-      auto transform = Transform::Create(spec.transform);
-      if (!transform.ok()) return transform.status();
-      t.transform = std::move(*transform);
-      t.where = spec.transform.where;
-      t.on_filter = spec.on_filter;
-    }
-    impl->tables.emplace(t.name, std::move(t));
+    auto t = impl->MakeTable(spec);
+    if (!t.ok()) return t.status();
+    impl->tables.emplace(spec.name, std::move(*t));
   }
   impl->rejected.name = kRejectedTable;
   impl->rejected.schema = RejectedSchema();
@@ -425,6 +471,7 @@ Status Materializer::Poll(bool force) {
       if (Status s = m.Drain(); !s.ok()) return s;
     }
   }
+  m.AdoptTables();
   if (!m.reader) {
     auto r = m.log->NewReader(m.next_offset);
     if (!r.ok()) return r.status();
@@ -438,6 +485,7 @@ Status Materializer::Poll(bool force) {
       return more.status();
     }
     if (!*more) break;
+    m.AdoptTables();  // before this batch: it may be for a table just added
     {
       std::lock_guard view(m.view_mu);
       for (size_t k = 0; k < batch.records.size(); ++k) {

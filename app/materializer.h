@@ -130,6 +130,13 @@ class Materializer {
                   const std::function<void(const std::vector<TailChunk>&)>& fn) const;
 
   MaterializerStats Stats() const;
+
+  // A config reload: starts decoding into `tables` (those not known yet),
+  // from the next log batch on. Waits until the decoding thread took them
+  // (between two batches); Busy after `timeout`, when they still apply later.
+  // The error of a table that cannot be set up (the others are added).
+  Status AddTables(std::vector<MaterializedTable> tables,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The schema of the _rejected table.
   static storage::Schema RejectedSchema();
 

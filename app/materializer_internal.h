@@ -113,6 +113,21 @@ struct Materializer::Impl {
   mutable std::mutex stats_mu;
   MaterializerStats stats;  // GUARDED_BY(stats_mu)
 
+  // Tables added by a config reload (AddTables), adopted by the decoding
+  // thread between batches, so no record after the call decodes without them.
+  std::mutex add_mu;
+  std::condition_variable add_cv;
+  std::vector<MaterializedTable> to_add;  // GUARDED_BY(add_mu)
+  uint64_t add_requested = 0;             // GUARDED_BY(add_mu)
+  uint64_t add_done = 0;                  // GUARDED_BY(add_mu)
+  Status add_status;                      // GUARDED_BY(add_mu) of the last adoption
+  std::atomic<bool> add_pending{false};
+  // Decoding thread: takes the tables of AddTables into `tables`.
+  void AdoptTables();
+  // The state of a configured table: its columns (declared plus those schema
+  // evolution added before), decoder and transformation.
+  Result<TableState> MakeTable(const MaterializedTable& spec);
+
   std::mutex run_mu;
   std::condition_variable run_cv;
   bool stopping = false;  // GUARDED_BY(run_mu)

@@ -37,6 +37,7 @@ Result<std::unique_ptr<QueryService>> QueryService::Open(const Config& config,
   options.snapshots = snapshots;
   options.tail = service->tail_.get();
   options.limits = QueryLimitsOf(config);
+  service->limits_ = options.limits;
   // A GROUP BY or join too big for [query] memory_limit spills here (anonymous
   // files: nothing stays behind).
   options.spill_dir = std::filesystem::path(config.data_dir) / "tmp";
@@ -46,10 +47,19 @@ Result<std::unique_ptr<QueryService>> QueryService::Open(const Config& config,
   return service;
 }
 
+void QueryService::SetLimits(const storage::sql::QueryLimits& limits) {
+  std::lock_guard lock(limits_mu_);
+  limits_ = limits;
+}
+
 web::QueryAnswer QueryService::Answer(std::string_view sql_text, bool csv,
                                       const std::atomic<bool>* cancel) {
   sql::QueryOptions options;
   options.cancel = cancel;
+  {
+    std::lock_guard lock(limits_mu_);
+    options.limits = limits_;
+  }
   sql::QueryError error;
   auto result = engine_->Query(sql_text, options, &error);
   bool cancelled = cancel != nullptr && cancel->load();

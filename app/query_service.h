@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 #include "app/config.h"
@@ -49,8 +50,13 @@ class QueryService {
 
   storage::sql::QueryEngine& engine() { return *engine_; }
 
+  // A config reload: queries that start after this get these limits.
+  void SetLimits(const storage::sql::QueryLimits& limits);
+
  private:
   QueryService() = default;
+  std::mutex limits_mu_;
+  storage::sql::QueryLimits limits_;  // GUARDED_BY(limits_mu_)
   std::unique_ptr<MaterializerTail> tail_;
   std::unique_ptr<storage::sql::QueryEngine> engine_;
 };

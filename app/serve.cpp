@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <deque>
@@ -10,6 +11,7 @@
 
 #include "app/backup.h"
 #include "app/compaction_service.h"
+#include "app/config_reload.h"
 #include "app/config.h"
 #include "app/data_dir_lock.h"
 #include "app/materializer.h"
@@ -102,6 +104,65 @@ Status BackupBeforeMigrating(const std::filesystem::path& data_dir, const Servic
   return Status::OK();
 }
 
+Status ApplyCommandLine(const ServeOptions& options, Config* config);
+
+// SIGHUP: re-reads the config file; when it is valid, applies what can be
+// applied (app/config_reload.h) and logs each change; when not, logs every
+// error and keeps running on the old config.
+void Reload(const ServeOptions& options, StreamBackend& backend, web::HttpServer& server,
+            Materializer& materializer, QueryService& queries) {
+  if (!options.config_file) {
+    Say("SIGHUP: running on the embedded default config (no -c FILE); nothing to reload");
+    return;
+  }
+  Say("SIGHUP: reloading " + options.config_file->string());
+  ConfigLoad load = LoadConfigFile(*options.config_file);
+  Status overrides = load.config ? ApplyCommandLine(options, &*load.config) : Status::OK();
+  if (!load.config || !overrides.ok()) {
+    for (const auto& e : load.errors) SayError("reload: " + e.ToString());
+    if (!overrides.ok()) SayError("reload: " + overrides.message());
+    SayError("reload failed (" + std::to_string(load.errors.size() + (overrides.ok() ? 0 : 1)) +
+             " error(s)); still running on the previous config");
+    return;
+  }
+  std::shared_ptr<const Config> running = backend.config();
+  ReloadPlan plan = PlanReload(*running, *load.config);
+  auto effective = std::make_shared<const Config>(std::move(plan.effective));
+  if (!plan.new_tables.empty()) {
+    std::vector<MaterializedTable> added;
+    for (MaterializedTable& t : TablesOf(*effective)) {
+      if (std::find(plan.new_tables.begin(), plan.new_tables.end(), t.name) != plan.new_tables.end()) {
+        added.push_back(std::move(t));
+      }
+    }
+    // The materializer first, so no record of a new table is appended
+    // before it can be decoded.
+    if (Status s = materializer.AddTables(std::move(added)); !s.ok()) {
+      SayError("reload: adding the new tables: " + s.message() + "; still running on the previous config");
+      return;
+    }
+  }
+  queries.SetLimits(QueryLimitsOf(*effective));
+  server.SetLimits(effective->http.max_body, effective->auth.ingest_tokens);
+  backend.SetConfig(effective);
+  for (const std::string& line : plan.applied) Say("reload: applied " + line);
+  for (const std::string& line : plan.kept) Say("reload: " + line);
+  Say("reload done: " + std::to_string(plan.applied.size()) + " change(s) applied, " +
+      std::to_string(plan.kept.size()) + " need a restart");
+}
+
+// --data-dir and --listen win over the config file (also on reload).
+Status ApplyCommandLine(const ServeOptions& options, Config* config) {
+  if (options.data_dir) config->data_dir = *options.data_dir;
+  if (options.listen) {
+    auto addr = ParseListen(*options.listen);
+    if (!addr.ok()) return Status::InvalidArgument("--listen: " + addr.status().message());
+    config->http.listen_host = addr->first;
+    config->http.listen_port = addr->second;
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
@@ -113,15 +174,9 @@ int RunServe(const ServeOptions& options) {
     return 78;
   }
   Config config = std::move(*load.config);
-  if (options.data_dir) config.data_dir = *options.data_dir;
-  if (options.listen) {
-    auto addr = ParseListen(*options.listen);
-    if (!addr.ok()) {
-      std::cerr << "tillpipe: --listen: " << addr.status().message() << "\n";
-      return 78;
-    }
-    config.http.listen_host = addr->first;
-    config.http.listen_port = addr->second;
+  if (Status s = ApplyCommandLine(options, &config); !s.ok()) {
+    std::cerr << "tillpipe: " << s.message() << "\n";
+    return 78;
   }
   auto fsync = ParseFsync(config.stream.fsync);
   if (!fsync.ok()) {
@@ -148,7 +203,7 @@ int RunServe(const ServeOptions& options) {
   ServiceManager systemd;
   systemd.Status("starting: binding " + config.http.listen_host + ":" + std::to_string(config.http.listen_port));
   // Serve /health at once; /ready and ingest wait for the log's recovery.
-  StreamBackend backend(config);
+  StreamBackend backend(std::make_shared<const Config>(config));
   web::ServerOptions server_options;
   server_options.host = config.http.listen_host;
   server_options.port = config.http.listen_port;
@@ -272,7 +327,9 @@ int RunServe(const ServeOptions& options) {
     timespec timeout{static_cast<time_t>(wait_ns / 1000000000), static_cast<long>(wait_ns % 1000000000)};
     int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGHUP) {
-      Say("SIGHUP: config reload is not supported yet; restart to apply changes");
+      systemd.Reloading("reloading the config");
+      Reload(options, backend, **server, **materializer, **queries);
+      systemd.Ready(RunningStatus(rate, (*log)->Stats(), (*materializer)->Stats()));
       continue;
     }
     if (sig == SIGINT || sig == SIGTERM) {

@@ -42,8 +42,35 @@ int64_t NowSeconds() {
 }
 }  // namespace
 
-StreamBackend::StreamBackend(const Config& config) : config_(config) {
-  for (const auto& t : config_.tables) counters_.emplace(t.name, std::make_unique<TableCounters>());
+StreamBackend::StreamBackend(std::shared_ptr<const Config> config) { SetConfig(std::move(config)); }
+
+void StreamBackend::SetConfig(std::shared_ptr<const Config> config) {
+  {
+    std::unique_lock lock(counters_mu_);
+    for (const auto& t : config->tables) {
+      if (!counters_.count(t.name)) counters_.emplace(t.name, std::make_unique<TableCounters>());
+    }
+  }
+  std::lock_guard lock(config_mu_);
+  config_ = std::move(config);
+}
+
+std::shared_ptr<const Config> StreamBackend::config() const {
+  std::lock_guard lock(config_mu_);
+  return config_;
+}
+
+StreamBackend::TableCounters* StreamBackend::FindCounters(std::string_view table) const {
+  std::shared_lock lock(counters_mu_);
+  auto it = counters_.find(table);
+  return it == counters_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::pair<std::string, StreamBackend::TableCounters*>> StreamBackend::AllCounters() const {
+  std::shared_lock lock(counters_mu_);
+  std::vector<std::pair<std::string, TableCounters*>> out;
+  for (const auto& [name, c] : counters_) out.emplace_back(name, c.get());
+  return out;
 }
 
 void StreamBackend::Attach(stream::Log* log) { log_.store(log); }
@@ -66,20 +93,20 @@ void StreamBackend::Detach() {
 bool StreamBackend::Ready() const { return log_.load() != nullptr; }
 
 bool StreamBackend::HasTable(std::string_view table) const {
-  return counters_.find(table) != counters_.end();
+  return FindCounters(table) != nullptr;
 }
 
 std::vector<std::string> StreamBackend::TableNames() const {
   std::vector<std::string> names;
-  for (const auto& t : config_.tables) names.push_back(t.name);
+  for (const auto& t : config()->tables) names.push_back(t.name);
   return names;
 }
 
 void StreamBackend::Ingest(const web::IngestCall& call,
                            std::function<void(web::IngestAnswer)> done) {
   stream::Log* log = log_.load();
-  auto it = counters_.find(call.table);
-  if (log == nullptr || it == counters_.end()) {
+  TableCounters* counters = FindCounters(call.table);
+  if (log == nullptr || counters == nullptr) {
     web::IngestAnswer a;
     a.kind = log == nullptr ? web::IngestAnswer::Kind::kNotReady : web::IngestAnswer::Kind::kError;
     a.message = log == nullptr ? "not ready: the stream is not open; retry shortly"
@@ -95,7 +122,6 @@ void StreamBackend::Ingest(const web::IngestCall& call,
   req.body_hash = call.body_hash;
   req.record_count = builder.count();
   req.payload = builder.Finish(&req.payload_crc);
-  TableCounters* counters = it->second.get();
   log->Append(std::move(req), [this, counters, done = std::move(done)](stream::AppendResult r) {
     web::IngestAnswer a;
     using K = web::IngestAnswer::Kind;
@@ -180,7 +206,8 @@ web::ApiAnswer StreamBackend::StreamInfo() {
   if (log == nullptr) return NotReadyAnswer();
   const stream::LogStats st = log->Stats();
   const auto consumers = log->Consumers();
-  const int64_t retention_us = config_.stream.retention.count() * 1000000;
+  const auto cfg = config();
+  const int64_t retention_us = cfg->stream.retention.count() * 1000000;
   json segments = json::array();
   for (const stream::SegmentSummary& seg : log->Segments()) {
     json held = json::array();  // consumers that still have to read some of it
@@ -206,11 +233,11 @@ web::ApiAnswer StreamBackend::StreamInfo() {
       200, json{{"start_offset", st.start_offset},
                 {"end_offset", st.end_offset},
                 {"bytes", st.bytes},
-                {"fsync", config_.stream.fsync},
+                {"fsync", cfg->stream.fsync},
                 {"syncs", st.syncs},
-                {"segment_size", config_.stream.segment_size},
-                {"retention_s", config_.stream.retention.count()},
-                {"idempotency_window_s", config_.stream.idempotency_window.count()},
+                {"segment_size", cfg->stream.segment_size},
+                {"retention_s", cfg->stream.retention.count()},
+                {"idempotency_window_s", cfg->stream.idempotency_window.count()},
                 {"idempotency_keys", st.idempotency_keys},
                 {"free_bytes", st.free_bytes},
                 {"disk_low", st.disk_low},
@@ -245,12 +272,13 @@ std::string StreamBackend::StatusJson() const {
   j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::steady_clock::now() - started_)
                       .count();
-  j["data_dir"] = config_.data_dir.string();
-  j["fsync"] = config_.stream.fsync;
+  const auto cfg = config();
+  j["data_dir"] = cfg->data_dir.string();
+  j["fsync"] = cfg->stream.fsync;
   json ingest;
   uint64_t total = 0;
   json per_table = json::object();
-  for (const auto& [name, c] : counters_) {
+  for (const auto& [name, c] : AllCounters()) {
     per_table[name] = {{"records", c->records.load()},
                        {"batches", c->batches.load()},
                        {"replayed_requests", c->replayed.load()},
@@ -362,12 +390,13 @@ std::string StreamBackend::TablesJson() const {
     }
   }
   const Materializer* materializer = materializer_.load();
+  const auto cfg = config();
   std::vector<std::string> names;
-  for (const auto& t : config_.tables) names.push_back(t.name);
+  for (const auto& t : cfg->tables) names.push_back(t.name);
   names.push_back(Materializer::kRejectedTable);
   json tables = json::array();
   for (const std::string& name : names) {
-    const TableSpec* spec = config_.FindTable(name);
+    const TableSpec* spec = cfg->FindTable(name);
     json cols = json::array();
     json entry = {{"name", name}};
     if (auto it = schema_of.find(name); it != schema_of.end()) {
@@ -408,8 +437,8 @@ std::string StreamBackend::TablesJson() const {
       entry["schema_version"] = nullptr;
     }
     entry["columns"] = cols;
-    if (auto c = counters_.find(name); c != counters_.end()) {
-      entry["ingested_records"] = c->second->records.load();
+    if (TableCounters* c = FindCounters(name)) {
+      entry["ingested_records"] = c->records.load();
     }
     // Rows decoded but not in files yet: queryable, and written at the next
     // flush. The table's file totals are re-read under the same lock, so a
@@ -487,7 +516,7 @@ std::string StreamBackend::MetricsText() const {
   };
   for (const PerTable& metric : kPerTable) {
     family(metric.name, "counter", metric.help);
-    for (const auto& [table, c] : counters_) {
+    for (const auto& [table, c] : AllCounters()) {
       sample(std::string(metric.name) + "{table=\"" + table + "\"}", ((*c).*metric.counter).load());
     }
   }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,13 @@ class MinuteSeries {
 
 class StreamBackend : public web::Backend {
  public:
-  explicit StreamBackend(const Config& config);
+  explicit StreamBackend(std::shared_ptr<const Config> config);
+
+  // A config reload: new tables are accepted for ingest (after the
+  // materializer took them), dashboards and everything shown come from
+  // `config` from now on.
+  void SetConfig(std::shared_ptr<const Config> config);
+  std::shared_ptr<const Config> config() const;
 
   // Attaches the recovered log; from then on Ready() is true. `log` must
   // outlive the backend's use (Detach() before closing it).
@@ -94,8 +101,17 @@ class StreamBackend : public web::Backend {
   Status LoadTokens(storage::Catalog* catalog);
   double RecordsPerSecond() const;
 
-  const Config& config_;
-  std::map<std::string, std::unique_ptr<TableCounters>, std::less<>> counters_;
+  // The counters of `table`, nullptr when it is not configured.
+  TableCounters* FindCounters(std::string_view table) const;
+  // Every table's counters, by name.
+  std::vector<std::pair<std::string, TableCounters*>> AllCounters() const;
+
+  mutable std::mutex config_mu_;
+  std::shared_ptr<const Config> config_;  // GUARDED_BY(config_mu_)
+  // Entries are added by SetConfig and never removed (a table dropped from
+  // the config keeps its counters until a restart).
+  mutable std::shared_mutex counters_mu_;
+  std::map<std::string, std::unique_ptr<TableCounters>, std::less<>> counters_;  // GUARDED_BY(counters_mu_)
   std::atomic<stream::Log*> log_{nullptr};
   std::atomic<const Materializer*> materializer_{nullptr};
   std::atomic<storage::Catalog*> catalog_{nullptr};

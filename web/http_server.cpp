@@ -88,6 +88,14 @@ struct HttpServer::Impl {
 
   std::atomic<uint64_t> requests{0}, r2xx{0}, r4xx{0}, r5xx{0};
   std::atomic<uint64_t> inflight_body_bytes{0};
+  // Limits a config reload may change (HttpServer::SetLimits).
+  std::atomic<uint64_t> max_body{0};
+  mutable std::mutex ingest_tokens_mu;
+  std::shared_ptr<const std::vector<std::string>> ingest_tokens;  // GUARDED_BY(ingest_tokens_mu)
+  std::shared_ptr<const std::vector<std::string>> IngestTokens() const {
+    std::lock_guard lock(ingest_tokens_mu);
+    return ingest_tokens;
+  }
   std::atomic<int> busy{0};  // requests being handled; see Session::BeginRequest
 
   // Queries: the pool they run on, and the cancel flags of those running or
@@ -149,7 +157,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     if (srv_->stopping) return Finish();
     parser_.emplace();
-    parser_->body_limit(srv_->options.max_body);
+    parser_->body_limit(srv_->max_body.load());
     parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(srv_->options.idle_timeout_s));
     http::async_read_header(stream_, buffer_, *parser_,
@@ -185,7 +193,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Reserve memory for the body before reading it: the declared length,
     // or max_body when chunked.
     uint64_t want = parser_->content_length() ? *parser_->content_length()
-                                              : (parser_->chunked() ? srv_->options.max_body : 0);
+                                              : (parser_->chunked() ? srv_->max_body.load() : 0);
     if (want > 0) {
       if (!srv_->ReserveBody(want)) {
         auto res = MakeError(http::status::service_unavailable,
@@ -269,7 +277,7 @@ class Session : public std::enable_shared_from_this<Session> {
     ++srv_->requests;
     RejectUnread(MakeError(http::status::payload_too_large,
                            "request body is larger than http.max_body = " +
-                               FormatSize(srv_->options.max_body) +
+                               FormatSize(srv_->max_body.load()) +
                                "; send fewer records per request (tillpipe ingest batches "
                                "automatically) or raise http.max_body"));
   }
@@ -447,12 +455,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Response> CheckIngestHeader() {
     auto& req = parser_->get();
     // Tokens from the config (auth.ingest_tokens) or made on the admin page.
-    if (!srv_->options.ingest_tokens.empty() || srv_->backend->IngestNeedsToken()) {
+    auto config_tokens = srv_->IngestTokens();
+    if (!config_tokens->empty() || srv_->backend->IngestNeedsToken()) {
       std::string_view auth = req[http::field::authorization];
       bool ok = false;
       if (auth.size() > 7 && beast::iequals(auth.substr(0, 7), "Bearer ")) {
         std::string_view token = auth.substr(7);
-        for (const auto& t : srv_->options.ingest_tokens) ok |= ConstantTimeEquals(token, t);
+        for (const auto& t : *config_tokens) ok |= ConstantTimeEquals(token, t);
         ok = ok || srv_->backend->CheckToken(token, "ingest");
       }
       if (!ok) {
@@ -742,6 +751,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Bac
   auto impl = std::make_unique<Impl>(n);
   impl->options = std::move(options);
   impl->options.auth.listen_host = impl->options.host;
+  impl->max_body = impl->options.max_body;
+  impl->ingest_tokens = std::make_shared<const std::vector<std::string>>(impl->options.ingest_tokens);
   if (!impl->options.auth.check_token) {
     impl->options.auth.check_token = [backend](std::string_view token, std::string_view scope) {
       return backend->CheckToken(token, scope);
@@ -817,6 +828,13 @@ void HttpServer::Stop() {
   impl_->query_pool->join();
   std::lock_guard lock(impl_->sessions_mu);
   impl_->sessions.clear();
+}
+
+void HttpServer::SetLimits(uint64_t max_body, std::vector<std::string> ingest_tokens) {
+  impl_->max_body = max_body;
+  auto tokens = std::make_shared<const std::vector<std::string>>(std::move(ingest_tokens));
+  std::lock_guard lock(impl_->ingest_tokens_mu);
+  impl_->ingest_tokens = std::move(tokens);
 }
 
 bool HttpServer::Responsive(std::chrono::milliseconds timeout) const {

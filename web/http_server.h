@@ -58,6 +58,10 @@ class HttpServer {
   };
   Counters counters() const;
 
+  // A config reload: requests that start after this use the new body limit
+  // and ingest tokens.
+  void SetLimits(uint64_t max_body, std::vector<std::string> ingest_tokens);
+
   // True when every io thread ran a posted no-op within `timeout`: the event
   // loops are turning (the systemd watchdog's liveness check).
   bool Responsive(std::chrono::milliseconds timeout) const;
