@@ -12,6 +12,7 @@ PKGS=(
   clang libclang-rt-dev
   curl nodejs npm
   chromium
+  dpkg-dev apt-utils lintian
 )
 
 missing=()
