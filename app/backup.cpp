@@ -167,7 +167,8 @@ std::vector<Source> TopLevelFiles(const fs::path& data_dir) {
   for (fs::directory_iterator it(data_dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (!it->is_regular_file(ec) || name == "LOCK" || name.rfind("catalog.sqlite", 0) == 0 ||
-        name.find(".partial") != std::string::npos || name[0] == '.') {
+        name.find(".partial") != std::string::npos || name[0] == '.' ||
+        (name.size() > 8 && name.compare(name.size() - 8, 8, ".tar.zst") == 0)) {  // earlier backups
       continue;
     }
     out.push_back({name, it->path()});

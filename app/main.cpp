@@ -118,7 +118,13 @@ int main(int argc, char** argv) {
 
   auto* version_cmd = app.add_subcommand("version", "Print the version");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; a usage error (CLI11's codes are 100+)
+    // exits 2, as the man page and README say.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   if (*serve_cmd) {
     if (!config_file.empty()) serve.config_file = config_file;

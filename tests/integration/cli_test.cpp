@@ -54,10 +54,25 @@ TEST(Cli, VersionAndHelp) {
   std::string out;
   EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "version"}, &out), 0);
   EXPECT_EQ(out.rfind("tillpipe ", 0), 0u) << out;
-  for (const char* cmd : {"serve", "validate", "ingest", "query", "simulate", "check", "passwd", "version"}) {
+  for (const char* cmd : {"serve", "validate", "ingest", "query", "simulate", "check", "passwd", "backup",
+                          "restore", "version"}) {
     EXPECT_EQ(RunCommand({TILLPIPE_BINARY, cmd, "--help"}, &out), 0) << cmd;
     EXPECT_NE(out.find("Usage"), std::string::npos) << cmd << ": " << out;
   }
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "--version"}, &out), 0) << out;
+}
+
+TEST(Cli, UsageErrorsExit2WithTheReason) {
+  std::string out;
+  // An unknown option, a missing required one, a missing subcommand, an
+  // option two others exclude.
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "serve", "--no-such-option"}, &out), 2);
+  EXPECT_NE(out.find("--no-such-option"), std::string::npos) << out;
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "backup"}, &out), 2);
+  EXPECT_NE(out.find("--to"), std::string::npos) << out;
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY}, &out), 2) << out;
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "restore", "--verify-only", "--from", "x", "--data-dir", "y"}, &out), 2);
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "validate"}, &out), 2) << out;
 }
 
 TEST(Cli, ValidateReportsEveryErrorWithLineAndColumn) {
