@@ -72,15 +72,6 @@ Result<Manifest> Manifest::FromJson(std::string_view text) {
 
 namespace {
 
-std::string UtcNow() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string Size(uint64_t bytes) {
   char buf[32];
   if (bytes >= (1ull << 30)) {
@@ -129,11 +120,13 @@ struct Source {
   fs::path path;
 };
 
+constexpr std::string_view kStagePrefix = ".tillpipe-backup-";
+
 // A directory removed with everything in it when the object dies.
 class StageDir {
  public:
   explicit StageDir(const fs::path& beside) {
-    std::string tmpl = (beside / ".tillpipe-backup-XXXXXX").string();
+    std::string tmpl = (beside / (std::string(kStagePrefix) + "XXXXXX")).string();
     if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
   }
   ~StageDir() {
@@ -240,7 +233,28 @@ Status CollectSnapshot(const BackupOptions& options, const fs::path& stage, bool
   }
 
   sources->push_back({"catalog.sqlite", stage / "catalog.sqlite"});
-  for (const storage::FileEntry& f : *files) sources->push_back({f.path, options.data_dir / f.path});
+  // Part files are immutable, but compaction deletes those it replaced: a
+  // hard link in the stage keeps each one readable until it is copied. On
+  // another file system (a CLI backup to elsewhere) they are read in place,
+  // and one deleted meanwhile makes the backup start over.
+  bool link = true;
+  fs::create_directories(stage / "pinned", ec);
+  for (size_t i = 0; i < files->size(); ++i) {
+    const storage::FileEntry& f = (*files)[i];
+    fs::path source = options.data_dir / f.path;
+    if (link) {
+      fs::path pinned = stage / "pinned" / std::to_string(i);
+      fs::create_hard_link(source, pinned, ec);
+      if (!ec) {
+        source = pinned;
+      } else if (ec == std::errc::no_such_file_or_directory) {
+        return Status::NotFound(source.string() + " was removed by compaction");
+      } else {
+        link = false;  // EXDEV, or links not allowed here
+      }
+    }
+    sources->push_back({f.path, source});
+  }
   // The segments and the indexes recovery wrote for them.
   std::vector<Source> log_files;
   for (fs::directory_iterator it(stage / "stream", ec), end; !ec && it != end; it.increment(ec)) {
@@ -273,15 +287,19 @@ Status CollectDirectory(const BackupOptions& options, std::vector<Source>* sourc
   return Status::OK();
 }
 
-Result<Manifest> BackupOnce(const BackupOptions& options, bool server_running) {
+// One try. `*emitted` becomes true once the sink got bytes: then there is
+// no trying again.
+Result<Manifest> BackupOnce(const BackupOptions& options, bool server_running, bool* emitted) {
   Manifest manifest;
   manifest.tillpipe_version = TILLPIPE_VERSION;
-  manifest.created_at = UtcNow();
+  manifest.created_at = UtcTimestamp();
   manifest.source_data_dir = fs::absolute(options.data_dir).string();
   manifest.mode = options.mode;
   manifest.server_was_running = server_running;
 
-  fs::path beside = options.to.has_parent_path() ? options.to.parent_path() : fs::path(".");
+  fs::path beside = !options.stage_in.empty()     ? options.stage_in
+                    : options.to.has_parent_path() ? options.to.parent_path()
+                                                   : fs::path(".");
   StageDir stage(beside);
   if (stage.path().empty()) {
     return Status::IOError("cannot create a staging directory in " + beside.string() + ": " +
@@ -298,7 +316,13 @@ Result<Manifest> BackupOnce(const BackupOptions& options, bool server_running) {
     std::error_code ec;
     total += fs::file_size(s.path, ec);
   }
-  auto writer = ArchiveWriter::Create(options.to, options.zstd_level);
+  auto writer = options.sink ? ArchiveWriter::ToSink(
+                                  [&](std::string_view bytes) {
+                                    *emitted = true;
+                                    return options.sink(bytes);
+                                  },
+                                  "the backup download", options.zstd_level)
+                            : ArchiveWriter::Create(options.to, options.zstd_level);
   if (!writer.ok()) return writer.status();
   BackupProgress progress(options.quiet, sources.size() + (options.config_file ? 1 : 0), total);
   auto on_bytes = [&](uint64_t n) { progress.Bytes(n); };
@@ -336,8 +360,8 @@ Result<Manifest> CreateBackup(const BackupOptions& options) {
   // Holding the lock shared keeps a server from starting while we copy; a
   // running server (Busy) is fine: the snapshot is taken alongside it.
   std::unique_ptr<DataDirLock> lock;
-  bool server_running = false;
-  if (options.mode != "directory") {
+  bool server_running = options.in_server;
+  if (options.mode != "directory" && !options.in_server) {
     auto shared = DataDirLock::AcquireShared(options.data_dir);
     if (shared.ok()) {
       lock = std::move(*shared);
@@ -351,8 +375,10 @@ Result<Manifest> CreateBackup(const BackupOptions& options) {
   // retention a segment between the snapshot and the copy; start over then.
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
-    auto manifest = BackupOnce(options, server_running);
-    if (manifest.ok() || manifest.status().code() != Status::Code::kNotFound || attempt == kAttempts) {
+    bool emitted = false;
+    auto manifest = BackupOnce(options, server_running, &emitted);
+    if (manifest.ok() || manifest.status().code() != Status::Code::kNotFound || attempt == kAttempts ||
+        emitted) {
       return manifest;
     }
     if (!options.quiet) {
@@ -360,6 +386,25 @@ Result<Manifest> CreateBackup(const BackupOptions& options) {
                    manifest.status().message().c_str(), attempt + 1, kAttempts);
     }
   }
+}
+
+void RemoveStaleBackupStages(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().starts_with(kStagePrefix) && it->is_directory()) {
+      std::error_code ignored;
+      fs::remove_all(it->path(), ignored);
+    }
+  }
+}
+
+std::string UtcTimestamp(bool for_file_name) {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, for_file_name ? "%Y%m%dT%H%M%SZ" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 int RunBackup(const BackupOptions& options) {

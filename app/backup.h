@@ -67,10 +67,28 @@ struct BackupOptions {
   // "snapshot", or "directory" for a stopped data directory copied as it
   // lies (used before a catalog migration; the caller holds the lock).
   std::string mode = "snapshot";
+  // Instead of `to`: the archive goes to `sink` as it is made (the admin
+  // page's download). Bytes sent cannot be taken back, so only what comes
+  // before the first byte (the snapshot) is tried again.
+  ArchiveWriter::Sink sink;
+  // Where the catalog snapshot and the log tail are staged (a hidden
+  // directory removed afterwards); default: beside `to`. In the data
+  // directory's file system the part files are hard-linked there, so
+  // compaction can delete them meanwhile.
+  std::filesystem::path stage_in;
+  // The caller is the server that holds the data directory's lock.
+  bool in_server = false;
 };
 
 // Writes the backup; returns its manifest. Messages name the file and the fix.
 Result<Manifest> CreateBackup(const BackupOptions& options);
+
+// Removes staging directories a backup that was killed left in `dir`.
+void RemoveStaleBackupStages(const std::filesystem::path& dir);
+
+// The time now in UTC: "2026-11-23T09:30:00Z", or "20261123T093000Z" for
+// file names.
+std::string UtcTimestamp(bool for_file_name = false);
 
 struct RestoreOptions {
   std::filesystem::path from;

@@ -62,15 +62,41 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(const std::filesyst
   if (w->fd_ < 0) return Status::IOError("cannot create " + tmpl + ": " + ErrnoText());
   w->partial_ = tmpl;
   ::fchmod(w->fd_, 0640);  // a backup holds every record: not world-readable
-  w->a_ = archive_write_new();
-  std::string level = std::to_string(zstd_level);
-  if (archive_write_add_filter_zstd(w->a_) != ARCHIVE_OK ||
-      archive_write_set_filter_option(w->a_, "zstd", "compression-level", level.c_str()) != ARCHIVE_OK ||
-      archive_write_set_format_pax_restricted(w->a_) != ARCHIVE_OK ||
-      archive_write_open_fd(w->a_, w->fd_) != ARCHIVE_OK) {
-    return w->Error("setting up the archive");
-  }
+  if (Status s = w->SetUp(zstd_level); !s.ok()) return s;
   return w;
+}
+
+Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::ToSink(Sink sink, std::string label, int zstd_level) {
+  std::unique_ptr<ArchiveWriter> w(new ArchiveWriter());
+  w->file_ = std::move(label);
+  w->sink_ = std::move(sink);
+  if (Status s = w->SetUp(zstd_level); !s.ok()) return s;
+  return w;
+}
+
+ssize_t ArchiveWriter::SinkWrite(struct archive* a, void* self, const void* data, size_t n) {
+  auto* w = static_cast<ArchiveWriter*>(self);
+  Status s = w->sink_(std::string_view(static_cast<const char*>(data), n));
+  if (s.ok()) return static_cast<ssize_t>(n);
+  w->sink_status_ = s;
+  archive_set_error(a, EIO, "%s", s.message().c_str());
+  return -1;
+}
+
+Status ArchiveWriter::SetUp(int zstd_level) {
+  a_ = archive_write_new();
+  std::string level = std::to_string(zstd_level);
+  bool ok = archive_write_add_filter_zstd(a_) == ARCHIVE_OK &&
+            archive_write_set_filter_option(a_, "zstd", "compression-level", level.c_str()) == ARCHIVE_OK &&
+            archive_write_set_format_pax_restricted(a_) == ARCHIVE_OK;
+  if (ok && sink_) {
+    // No padding of the last block: a download ends where the data does.
+    ok = archive_write_set_bytes_in_last_block(a_, 1) == ARCHIVE_OK &&
+         archive_write_open2(a_, this, nullptr, &ArchiveWriter::SinkWrite, nullptr, nullptr) == ARCHIVE_OK;
+  } else if (ok) {
+    ok = archive_write_open_fd(a_, fd_) == ARCHIVE_OK;
+  }
+  return ok ? Status::OK() : Error("setting up the archive");
 }
 
 ArchiveWriter::~ArchiveWriter() {
@@ -83,6 +109,7 @@ ArchiveWriter::~ArchiveWriter() {
 }
 
 Status ArchiveWriter::Error(std::string_view what) const {
+  if (!sink_status_.ok()) return sink_status_;  // the download's own reason
   const char* msg = a_ ? archive_error_string(a_) : nullptr;
   return Status::IOError("writing " + file_.string() + ": " + std::string(what) + ": " +
                          (msg ? msg : "unknown libarchive error"));
@@ -166,6 +193,10 @@ uint64_t ArchiveWriter::bytes_written() const {
 
 Status ArchiveWriter::Finish() {
   if (archive_write_close(a_) != ARCHIVE_OK) return Error("closing the archive");
+  if (sink_) {
+    finished_ = true;
+    return Status::OK();
+  }
   if (::fsync(fd_) != 0) return Status::IOError("cannot fsync " + partial_.string() + ": " + ErrnoText());
   ::close(fd_);
   fd_ = -1;

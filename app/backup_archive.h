@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 #include "stream/status.h"
 
@@ -41,9 +42,15 @@ class Digester {
 
 class ArchiveWriter {
  public:
+  // Where a streamed archive's bytes go as they are made (a download); an
+  // error ends the archive with that error.
+  using Sink = std::function<Status(std::string_view bytes)>;
+
   // Creates `file` (which must not exist) for writing; nothing is visible
   // under that name until Finish().
   static Result<std::unique_ptr<ArchiveWriter>> Create(const std::filesystem::path& file, int zstd_level);
+  // Writes the archive to `sink` instead; `label` names it in errors.
+  static Result<std::unique_ptr<ArchiveWriter>> ToSink(Sink sink, std::string label, int zstd_level);
   ~ArchiveWriter();  // without Finish(): removes the partial file
 
   // Adds the regular file `source` as entry `name`, read once from start to
@@ -53,7 +60,7 @@ class ArchiveWriter {
   Result<FileDigest> AddFile(const std::string& name, const std::filesystem::path& source,
                              const std::function<void(uint64_t)>& progress = {});
   Result<FileDigest> AddBytes(const std::string& name, std::string_view bytes);
-  // Writes the end of the archive, fsyncs it and renames it into place.
+  // Writes the end of the archive; a file is fsynced and renamed into place.
   Status Finish();
   uint64_t bytes_written() const;
 
@@ -62,9 +69,13 @@ class ArchiveWriter {
   Status Header(const std::string& name, uint64_t size);
   Status Write(const std::string& name, const char* data, size_t n);
   Status Error(std::string_view what) const;
+  Status SetUp(int zstd_level);
+  static ssize_t SinkWrite(struct archive*, void* self, const void* data, size_t n);
 
   std::filesystem::path file_, partial_;
   int fd_ = -1;
+  Sink sink_;
+  Status sink_status_;  // the sink's error, when it failed
   struct archive* a_ = nullptr;
   bool finished_ = false;
 };

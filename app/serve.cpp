@@ -80,14 +80,9 @@ Status BackupBeforeMigrating(const std::filesystem::path& data_dir, const Servic
   backup.data_dir = data_dir;
   backup.mode = "directory";
   backup.quiet = true;
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
   backup.to = data_dir / "backups" /
               ("pre-migrate-v" + std::to_string(*version) + "-to-v" +
-               std::to_string(storage::Catalog::kFormatVersion) + "-" + stamp + ".tar.zst");
+               std::to_string(storage::Catalog::kFormatVersion) + "-" + UtcTimestamp(true) + ".tar.zst");
   std::filesystem::create_directories(backup.to.parent_path(), ec);
   std::string what = "catalog format " + std::to_string(*version) + " -> " +
                      std::to_string(storage::Catalog::kFormatVersion);
@@ -204,6 +199,7 @@ int RunServe(const ServeOptions& options) {
   systemd.Status("starting: binding " + config.http.listen_host + ":" + std::to_string(config.http.listen_port));
   // Serve /health at once; /ready and ingest wait for the log's recovery.
   StreamBackend backend(std::make_shared<const Config>(config));
+  backend.SetConfigFile(options.config_file);
   web::ServerOptions server_options;
   server_options.host = config.http.listen_host;
   server_options.port = config.http.listen_port;
@@ -243,6 +239,7 @@ int RunServe(const ServeOptions& options) {
       config.stream.fsync);
   // The tables: catalog, then the materializer catching up with the log.
   systemd.Status("opening the catalog and the tables");
+  RemoveStaleBackupStages(config.data_dir);  // left by a backup download cut by a crash
   if (Status s = BackupBeforeMigrating(config.data_dir, systemd); !s.ok()) {
     SayError(s.message());
     (*server)->Stop();

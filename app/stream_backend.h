@@ -5,9 +5,11 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -48,6 +50,9 @@ class StreamBackend : public web::Backend {
   // `config` from now on.
   void SetConfig(std::shared_ptr<const Config> config);
   std::shared_ptr<const Config> config() const;
+  // The config file the server runs on (none: the embedded default); a
+  // backup from the admin page holds a copy. Call before serving.
+  void SetConfigFile(std::optional<std::filesystem::path> file) { config_file_ = std::move(file); }
 
   // Attaches the recovered log; from then on Ready() is true. `log` must
   // outlive the backend's use (Detach() before closing it).
@@ -82,6 +87,8 @@ class StreamBackend : public web::Backend {
   web::ApiAnswer Rejected(std::string_view query) override;
   web::ApiAnswer Reprocess(std::string_view body) override;
   web::ApiAnswer StreamInfo() override;
+  // The admin page's "Backup now" (app/backup_download.cpp).
+  web::ApiAnswer Backup(web::Download* out) override;
   std::string StatusJson() const override;
   std::string TablesJson() const override;
   std::string MetricsText() const override;
@@ -127,6 +134,8 @@ class StreamBackend : public web::Backend {
   bool ingest_tokens_made_ = false;  // GUARDED_BY(tokens_mu_) see IngestNeedsToken()
 
   std::mutex reprocess_mu_;  // one re-process at a time
+  std::optional<std::filesystem::path> config_file_;
+  std::atomic<bool> backup_running_{false};  // one backup download at a time
 
   // Ingest rate over the last kRateWindow whole seconds.
   static constexpr int kRateWindow = 10;

@@ -680,11 +680,15 @@ Status Catalog::SnapshotTo(const std::filesystem::path& dest) {
     return Status::InvalidArgument(
         db_->Where("cannot snapshot to " + dest.string() + ": it exists already"));
   }
-  std::lock_guard lock(mu_);
-  auto st = db_->Prepare("VACUUM INTO ?1");
-  if (!st.ok()) return st.status();
-  st->Bind(1, dest.string());
-  return st->Run("writing a snapshot to " + dest.string());
+  auto copy = Db::Open(dest, /*busy_timeout_ms=*/5000, /*read_only=*/false);
+  if (!copy.ok()) return copy.status();
+  {
+    std::lock_guard lock(mu_);
+    if (Status s = db_->BackupInto(copy->get(), "writing a snapshot to " + dest.string()); !s.ok()) return s;
+  }
+  // The copy takes the source's WAL mode from its header; a snapshot is one
+  // self-contained file, opened read-only by whoever restores it.
+  return (*copy)->Exec("PRAGMA journal_mode=DELETE", "making the snapshot one file");
 }
 
 Result<std::vector<std::string>> Catalog::IntegrityCheck() {

@@ -253,7 +253,8 @@ class Catalog {
 
   // Writes a consistent copy of the catalog (as of one snapshot) to `dest`,
   // which must not exist, while writers go on: for `tillpipe backup`. The copy
-  // is compact (VACUUM INTO) and opens as a catalog like the original.
+  // is made with SQLite's online backup API and opens as a catalog like the
+  // original (one file, no WAL).
   Status SnapshotTo(const std::filesystem::path& dest);
 
   // SQLite's integrity_check and foreign_key_check: empty when all is well,

@@ -105,6 +105,22 @@ Db::~Db() {
   sqlite3_close_v2(db_);
 }
 
+Status Db::BackupInto(Db* dest, std::string_view what) {
+  sqlite3_backup* backup = sqlite3_backup_init(dest->db_, "main", db_, "main");
+  if (backup == nullptr) return dest->Error(sqlite3_errcode(dest->db_), what);
+  int rc = SQLITE_OK;
+  // BUSY/LOCKED: another connection holds a lock the step needs for a moment.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(20);
+  }
+  int finish = sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return Error(rc, what);
+  if (finish != SQLITE_OK) return dest->Error(finish, what);
+  return Status::OK();
+}
+
 std::string Db::Where(std::string_view what) const {
   return "catalog " + file_.string() + ": " + std::string(what);
 }

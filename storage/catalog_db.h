@@ -85,6 +85,12 @@ class Db {
   Result<int64_t> QueryInt(const char* sql, std::string_view what);
   Result<std::string> QueryText(const char* sql, std::string_view what);
 
+  // Copies every page of this database into `dest` with SQLite's online
+  // backup API (https://www.sqlite.org/backup.html). All pages go in one
+  // step, inside one read transaction of this connection: the copy is one
+  // committed state, and writers on other connections (WAL) go on meanwhile.
+  Status BackupInto(Db* dest, std::string_view what);
+
   int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   const std::filesystem::path& file() const { return file_; }

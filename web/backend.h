@@ -40,6 +40,19 @@ struct ApiAnswer {
 };
 using QueryAnswer = ApiAnswer;  // the answer to POST /api/v1/query
 
+// A download sent as it is made (chunked), so a large one never sits in
+// memory or on disk whole. The backend calls it from a pool thread.
+class Download {
+ public:
+  virtual ~Download() = default;
+  // The status line is 200; `headers` go with it (content type first). Must
+  // come before the first Write().
+  virtual void Begin(std::vector<std::pair<std::string, std::string>> headers) = 0;
+  // Sends `bytes`, blocking while the client is slower than the backend;
+  // false once the client went away or the server stops: give up then.
+  virtual bool Write(std::string_view bytes) = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -112,6 +125,14 @@ class Backend {
   }
   // GET /api/v1/stream: segments, offsets, consumers, retention.
   virtual ApiAnswer StreamInfo() { return NotHere(); }
+  // GET /api/v1/backup: a backup archive of the data directory, written to
+  // `out` as it is made. Called on the query pool. Before out->Begin() the
+  // returned answer is sent as is (an error); after it, a 200 ends the
+  // download and anything else cuts it off, so the client sees it failed.
+  virtual ApiAnswer Backup(Download* out) {
+    (void)out;
+    return NotHere();
+  }
 
   virtual std::string StatusJson() const = 0;   // GET /api/v1/status
   virtual std::string TablesJson() const = 0;   // GET /api/v1/tables

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "web/admin_api.h"
+#include "web/download_pipe.h"
 #include "web/ndjson.h"
 #include "web/static_assets.h"
 
@@ -45,6 +46,7 @@ namespace {
 
 constexpr std::string_view kIngestPrefix = "/api/v1/ingest/";
 constexpr std::string_view kQueryPath = "/api/v1/query";
+constexpr std::string_view kBackupPath = "/api/v1/backup";
 
 bool ValidIdempotencyKey(std::string_view key) {
   if (key.empty() || key.size() > 255) return false;
@@ -369,6 +371,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (req.method() != http::verb::post) return MethodNotAllowed("POST");
       return HandleQuery();
     }
+    if (target == kBackupPath) {
+      if (req.method() != http::verb::get) return MethodNotAllowed("GET");
+      return HandleBackup();
+    }
     if (target == "/health") {
       if (!is_get) return MethodNotAllowed("GET");
       return Send(MakeJson(http::status::ok, json{{"status", "ok"}}), false);
@@ -616,37 +622,54 @@ class Session : public std::enable_shared_from_this<Session> {
   // meanwhile, and sends its answer.
   template <typename Work>
   void RunOnPool(Work work) {
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    if (!srv_->AddQuery(cancel)) {
-      auto res = MakeError(http::status::service_unavailable,
-                           "server busy: " + std::to_string(srv_->options.max_queries) +
-                               " queries are running or waiting; retry shortly");
-      res.set(http::field::retry_after, "1");
-      return Send(std::move(res), false);
-    }
-    if (srv_->stopping) cancel->store(true);
+    auto cancel = AdmitToPool();
+    if (!cancel) return;
     query_cancel_ = cancel;
     query_answer_.reset();
     client_gone_ = false;
     stream_.expires_never();  // a query may take up to its timeout
     WatchClient();
     net::post(*srv_->query_pool, [self = shared_from_this(), work = std::move(work), cancel] {
-      ApiAnswer a;
-      if (cancel->load()) {
-        a.status = 503;
-        a.retry_after_s = 1;
-        a.body = json{{"error", "cancelled: the server is shutting down; retry shortly"}}.dump() + "\n";
-      } else {
-        try {
-          a = work(cancel.get());
-        } catch (const std::exception& e) {  // a bug must cost one answer, not the server
-          a.status = 500;
-          a.body = json{{"error", std::string("internal error: ") + e.what()}}.dump() + "\n";
-        }
-      }
+      ApiAnswer a = RunGuarded(work, cancel.get());
       net::post(self->stream_.get_executor(),
                 [self, a = std::move(a)]() mutable { self->OnQueried(std::move(a)); });
     });
+  }
+
+  // A place on the query pool: its cancel flag, or nullptr after answering
+  // 503 when max_queries are running or waiting.
+  std::shared_ptr<std::atomic<bool>> AdmitToPool() {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    if (!srv_->AddQuery(cancel)) {
+      auto res = MakeError(http::status::service_unavailable,
+                           "server busy: " + std::to_string(srv_->options.max_queries) +
+                               " queries are running or waiting; retry shortly");
+      res.set(http::field::retry_after, "1");
+      Send(std::move(res), false);
+      return nullptr;
+    }
+    if (srv_->stopping) cancel->store(true);
+    return cancel;
+  }
+
+  // Runs `work` on a pool thread unless cancelled; an exception (a bug)
+  // costs one answer, not the server.
+  template <typename Work>
+  static ApiAnswer RunGuarded(Work& work, const std::atomic<bool>* cancel) {
+    ApiAnswer a;
+    if (cancel->load()) {
+      a.status = 503;
+      a.retry_after_s = 1;
+      a.body = json{{"error", "cancelled: the server is shutting down; retry shortly"}}.dump() + "\n";
+      return a;
+    }
+    try {
+      return work(cancel);
+    } catch (const std::exception& e) {
+      a.status = 500;
+      a.body = json{{"error", std::string("internal error: ") + e.what()}}.dump() + "\n";
+    }
+    return a;
   }
 
   // While a query runs, a read on the socket notices a client that closes
@@ -690,13 +713,112 @@ class Session : public std::enable_shared_from_this<Session> {
     query_answer_.reset();
     query_cancel_.reset();
     if (client_gone_) return Finish();
+    Send(FromAnswer(std::move(a)), false);
+  }
+
+  Response FromAnswer(ApiAnswer a) {
     Response res(static_cast<http::status>(a.status), parser_->get().version());
     res.set(http::field::server, "tillpipe");
     res.set(http::field::content_type, a.content_type);
     if (a.retry_after_s > 0) res.set(http::field::retry_after, std::to_string(a.retry_after_s));
     for (const auto& [name, value] : a.headers) res.insert(name, value);
     res.body() = std::move(a.body);
-    Send(std::move(res), false);
+    return res;
+  }
+
+  // --- downloads: GET /api/v1/backup -------------------------------------------
+
+  // The backend writes the archive on a pool thread into a DownloadPipe;
+  // this thread sends it as it comes, in HTTP chunks (RFC 9112 7.1), one
+  // write at a time. A client that stops reading for kDownloadStall, or
+  // goes away, makes the backend's next write fail and the backup stop.
+  void HandleBackup() {
+    auto cancel = AdmitToPool();
+    if (!cancel) return;
+    std::weak_ptr<Session> weak = shared_from_this();
+    auto pipe = std::make_shared<DownloadPipe>(
+        [weak, executor = stream_.get_executor()] {
+          net::post(executor, [weak] {
+            if (auto self = weak.lock()) self->Pump();
+          });
+        },
+        cancel);
+    download_ = pipe;
+    download_chunked_ = parser_->get().version() >= 11;  // HTTP/1.0: the close ends the body
+    stream_.expires_never();  // taking the snapshot may take a while before the first byte
+    net::post(*srv_->query_pool, [srv = srv_, pipe, cancel] {
+      auto work = [srv, &pipe](const std::atomic<bool>*) { return srv->backend->Backup(pipe.get()); };
+      ApiAnswer a = RunGuarded(work, cancel.get());
+      srv->RemoveQuery(cancel);
+      pipe->Close(std::move(a));
+    });
+  }
+
+  static constexpr std::chrono::seconds kDownloadStall{60};
+
+  void Pump() {
+    if (!download_ || pumping_) return;
+    DownloadPipe::Item item = download_->Take();
+    using Kind = DownloadPipe::Item::Kind;
+    auto self = shared_from_this();
+    switch (item.kind) {
+      case Kind::kNothing:
+        return;
+      case Kind::kHead: {
+        download_head_.emplace(http::status::ok, parser_->get().version());
+        download_head_->set(http::field::server, "tillpipe");
+        for (const auto& [name, value] : item.headers) download_head_->set(name, value);
+        download_head_->keep_alive(download_chunked_ && !srv_->stopping && parser_->get().keep_alive());
+        download_head_->chunked(download_chunked_);
+        download_serializer_.emplace(*download_head_);
+        pumping_ = true;
+        stream_.expires_after(kDownloadStall);
+        http::async_write_header(stream_, *download_serializer_, [self](beast::error_code ec, size_t) {
+          self->Pumped(ec, 0);
+        });
+        return;
+      }
+      case Kind::kChunk: {
+        download_chunk_ = std::move(item.bytes);
+        pumping_ = true;
+        stream_.expires_after(kDownloadStall);
+        auto done = [self](beast::error_code ec, size_t) { self->Pumped(ec, self->download_chunk_.size()); };
+        if (download_chunked_) {
+          net::async_write(stream_, http::make_chunk(net::buffer(download_chunk_)), done);
+        } else {
+          net::async_write(stream_, net::buffer(download_chunk_), done);
+        }
+        return;
+      }
+      case Kind::kEnd:
+        download_.reset();
+        if (!item.began) return Send(FromAnswer(std::move(item.answer)), false);
+        if (item.answer.status != 200) {
+          ++srv_->r5xx;
+          return Finish();  // cut short: the client sees the download failed
+        }
+        ++srv_->r2xx;
+        if (!download_chunked_) return Finish();  // HTTP/1.0: closing ends the body
+        stream_.expires_after(kDownloadStall);
+        net::async_write(stream_, http::make_chunk_last(), [self](beast::error_code ec, size_t) {
+          self->EndRequest();
+          if (ec || !self->download_head_->keep_alive()) return self->Finish();
+          self->ReadHeader();
+        });
+        return;
+    }
+  }
+
+  void Pumped(beast::error_code ec, size_t sent) {
+    pumping_ = false;
+    if (!download_) return;
+    if (ec) {
+      download_->Abandon();  // the backend stops at its next write
+      download_.reset();
+      return Finish();
+    }
+    download_->Sent(sent);
+    Pump();
   }
 
   beast::basic_stream<tcp, Executor> stream_;
@@ -712,6 +834,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<QueryAnswer> query_answer_;  // the query's answer, until sent
   bool watching_ = false;     // WatchClient's read is in flight
   bool client_gone_ = false;  // the client closed while its query ran
+  // A download being sent (HandleBackup).
+  std::shared_ptr<DownloadPipe> download_;
+  bool download_chunked_ = true;
+  bool pumping_ = false;  // a write of the download is in flight
+  std::optional<http::response<http::empty_body>> download_head_;
+  std::optional<http::response_serializer<http::empty_body>> download_serializer_;
+  std::string download_chunk_;  // the chunk being written
 };
 
 void HttpServer::Impl::DoAccept() {

@@ -11,7 +11,8 @@
 //     the CSV download;
 //   - a dashboard edited on the page is saved and drawn;
 //   - rejected records: counts by reason, the raw record, re-processing;
-//   - the stream page's consumers and segments; API tokens created (the
+//   - the stream page's consumers and segments, and "Backup now" (the download
+//     verifies with `tillpipe restore --verify-only`); API tokens created (the
 //     secret shown once) and revoked.
 // Screenshots go to $ARTIFACTS (default: ./browser-artifacts).
 //
@@ -205,6 +206,16 @@ try {
     check(segment.includes("active"), `${width}px: the newest segment is the active one (${segment})`);
     const overflowStream = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflowStream <= 0, `${width}px: the stream page is no wider than the window (${overflowStream} px)`);
+    if (width === 1280) {
+      // "Backup now": the browser saves the archive the server makes as it sends it.
+      const [backup] = await Promise.all([page.waitForEvent("download"), page.click("#backup-now")]);
+      check(/^tillpipe-backup-\d{8}T\d{6}Z\.tar\.zst$/.test(backup.suggestedFilename()),
+            `the backup download is named ${backup.suggestedFilename()}`);
+      const saved = await backup.path();
+      const verify = spawnSync(BIN, ["restore", "--verify-only", "--from", saved], { encoding: "utf8" });
+      check(verify.status === 0 && verify.stdout.includes("every checksum matches"),
+            `the downloaded backup verifies: ${verify.stdout}${verify.stderr}`);
+    }
     await page.screenshot({ path: path.join(ARTIFACTS, `stream-${width}.png`), fullPage: true });
     check(errors.length === 0, `${width}px: no console errors on the stream page (${errors.join(" | ")})`);
     await page.close();
@@ -228,7 +239,8 @@ try {
     check((await page.textContent("#record")).includes('"bad-2"'), "the raw record is shown as it was sent");
     await page.check("#rejected-rows tbody tr:first-child input[type=checkbox]");
     await page.click("#reprocess");
-    await page.waitForFunction(() => document.querySelector("#reprocess-result").textContent.includes("1 re-processed"));
+    await page.waitForFunction(() => document.querySelector("#reprocess-result").textContent.includes("1 re-processed"))
+      .catch(async e => { throw new Error(`${e.message}; the page's error: ${await page.textContent("#rejected-error")}`); });
     await page.waitForFunction(() => document.querySelector("#rejected-rows tbody tr:first-child").textContent.includes("re-processed as offset"));
     check(true, "a selected record was re-processed and is marked with its new offset");
     await page.screenshot({ path: path.join(ARTIFACTS, "rejected-1280.png"), fullPage: true });

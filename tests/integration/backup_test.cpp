@@ -6,7 +6,10 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstdio>
+#include <random>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <thread>
 
@@ -67,7 +70,37 @@ uint64_t StreamEnd(const std::string& err) {
   return m.size() == 3 ? std::stoull(m[2]) : 0;
 }
 
-TEST(Backup, RoundTripUnderConcurrentIngestAnswersAsTheSourceDid) {
+// How a round trip takes its backup of a running server: writes the archive
+// to `archive`, returns the stream end E it holds (records < E are in it).
+using TakeBackup = std::function<uint64_t(ServerProcess& source, const fs::path& archive)>;
+
+uint64_t BackupWithTheCli(ServerProcess& source, const fs::path& archive) {
+  CmdRun b = Tillpipe({"backup", "-c", source.config_path().string(), "--data-dir",
+                       source.data_dir().string(), "--to", archive.string()});
+  EXPECT_EQ(b.code, 0) << b.err;
+  EXPECT_NE(b.err.find("taken while the server ran"), std::string::npos) << b.err;
+  return StreamEnd(b.err);
+}
+
+// The admin page's "Backup now": GET /api/v1/backup, sent as it is made.
+uint64_t BackupFromTheAdminPage(ServerProcess& source, const fs::path& archive) {
+  web::HttpClient client(source.Url());
+  auto r = client.Get("/api/v1/backup");
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return 0;
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->Header("Content-Type"), "application/zstd");
+  EXPECT_TRUE(std::regex_match(r->Header("Content-Disposition"),
+                               std::regex("attachment; filename=\"tillpipe-backup-[0-9]{8}T[0-9]{6}Z\\.tar\\.zst\"")))
+      << r->Header("Content-Disposition");
+  EXPECT_EQ(r->Header("Transfer-Encoding"), "chunked") << "sent as it is made, not from a file";
+  WriteFile(archive, r->body);
+  // The server's log says what went in: "backup: sent NAME (... log records B..E)".
+  std::string log = source.log();
+  return StreamEnd(log.substr(log.rfind("backup: sent ")));
+}
+
+void RoundTripUnderConcurrentIngest(const TakeBackup& take) {
   TempDir tmp;
   ServerProcess source(tmp.path() / "source", SeqConfig());
   ASSERT_TRUE(source.Start()) << source.log();
@@ -87,16 +120,12 @@ TEST(Backup, RoundTripUnderConcurrentIngestAnswersAsTheSourceDid) {
   });
   while (sent < 20000) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   fs::path archive = tmp.path() / "backup.tar.zst";
-  CmdRun b = Tillpipe({"backup", "-c", source.config_path().string(), "--data-dir",
-                       source.data_dir().string(), "--to", archive.string()});
+  const uint64_t end = take(source, archive);
   int64_t sent_at_backup_end = sent;
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   stop = true;
   ingest.join();
-  ASSERT_EQ(b.code, 0) << b.err;
-  EXPECT_NE(b.err.find("taken while the server ran"), std::string::npos) << b.err;
-  const uint64_t end = StreamEnd(b.err);
-  ASSERT_GE(end, 20000u) << b.err;
+  ASSERT_GE(end, 20000u);
   ASSERT_LE(end, static_cast<uint64_t>(sent_at_backup_end));
   ASSERT_LT(end, static_cast<uint64_t>(sent.load())) << "ingest went on after the backup";
   ASSERT_EQ(source.Stop(), 0) << source.log();
@@ -138,6 +167,95 @@ TEST(Backup, RoundTripUnderConcurrentIngestAnswersAsTheSourceDid) {
   EXPECT_EQ(Query(restored.data_dir(), restored.config_path(), "SELECT count(*) FROM orders WHERE seq < 1000000"),
             "count(*)\n" + std::to_string(end) + "\n");
   EXPECT_EQ(Tillpipe({"check", "--data-dir", restored.data_dir().string()}).code, 0);
+}
+
+TEST(Backup, RoundTripUnderConcurrentIngestAnswersAsTheSourceDid) {
+  RoundTripUnderConcurrentIngest(BackupWithTheCli);
+}
+
+TEST(Backup, TheAdminPageDownloadRoundTripsUnderConcurrentIngest) {
+  RoundTripUnderConcurrentIngest(BackupFromTheAdminPage);
+}
+
+// Waits up to 10 s for `text` in the server's log.
+bool LogSays(const ServerProcess& server, const std::string& text) {
+  for (int i = 0; i < 100; ++i) {
+    if (server.log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+TEST(Backup, ADownloadClientThatStallsOrLeavesCostsTheServerNothing) {
+  TempDir tmp;
+  ServerProcess server(tmp.path() / "d", R"toml(timezone = "UTC"
+[storage]
+flush_interval = "300ms"
+[tables.notes]
+time = "at"
+[tables.notes.columns]
+id = "int64"
+note = "string"
+at = "timestamp"
+)toml");
+  ASSERT_TRUE(server.Start()) << server.log();
+  // About 40 MiB of records that hardly compress: the archive is far larger
+  // than what socket buffers and the server's queue hold.
+  std::mt19937_64 random(7);
+  web::HttpClient client(server.Url());
+  for (int b = 0; b < 50; ++b) {
+    std::string body;
+    for (int i = 0; i < 4000; ++i) {
+      char hex[161];
+      for (int k = 0; k < 160; k += 16) std::snprintf(hex + k, 17, "%016llx", static_cast<unsigned long long>(random()));
+      body += "{\"id\":" + std::to_string(b * 4000 + i) + ",\"note\":\"" + hex +
+              "\",\"at\":\"2026-11-20T10:00:00Z\"}\n";
+    }
+    auto r = client.Post("/api/v1/ingest/notes", body);
+    ASSERT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.status().ToString());
+  }
+
+  // A client that asks for a backup and then reads nothing, through a tiny
+  // receive window.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  int window = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &window, sizeof window);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server.port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string request = "GET /api/v1/backup HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  ASSERT_TRUE(LogSays(server, "backup: sending")) << server.log();
+
+  // Meanwhile: a second backup is refused, everything else is served.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto second = client.Get("/api/v1/backup");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->status, 409) << "the stalled download should still be running";
+  EXPECT_NE(second->body.find("being written already"), std::string::npos) << second->body;
+  auto ingest = client.Post("/api/v1/ingest/notes", "{\"id\":-1,\"note\":\"x\",\"at\":\"2026-11-20T10:00:00Z\"}\n");
+  ASSERT_TRUE(ingest.ok());
+  EXPECT_EQ(ingest->status, 200);
+  EXPECT_EQ(server.log().find("backup: sent"), std::string::npos) << "the stalled download finished";
+
+  // The client leaves: the backup stops, its staging directory goes.
+  ::close(fd);
+  ASSERT_TRUE(LogSays(server, "the download stopped: the client went away")) << server.log();
+  for (const auto& entry : fs::directory_iterator(server.data_dir())) {
+    EXPECT_EQ(entry.path().filename().string().find(".tillpipe-backup-"), std::string::npos) << entry.path();
+  }
+  // And the next download is whole.
+  fs::path archive = tmp.path() / "after.tar.zst";
+  auto whole = client.Get("/api/v1/backup");
+  ASSERT_TRUE(whole.ok() && whole->status == 200);
+  WriteFile(archive, whole->body);
+  CmdRun v = Tillpipe({"restore", "--verify-only", "--from", archive.string()});
+  EXPECT_EQ(v.code, 0) << v.err;
+  EXPECT_GT(whole->body.size(), 8u << 20);
+  ASSERT_EQ(server.Stop(), 0) << server.log();
 }
 
 // A stopped server's data directory with a few hundred orders.
