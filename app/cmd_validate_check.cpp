@@ -1,8 +1,11 @@
 // `tillpipe validate` and `tillpipe check`.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/journal.h"
 #include "app/table_schema.h"
 #include "storage/catalog.h"
 #include "storage/check_tables.h"
@@ -27,14 +30,17 @@ int RunValidate(const std::string& config_file) {
     // Then the tables against what the data directory already holds.
     if (errors.empty()) errors = CheckAgainstCatalog(*load.config, text);
   }
-  for (const auto& e : errors) std::cout << e.ToString() << "\n";
+  // As the unit's ExecStartPre the lines go to the journal: errors at
+  // priority err, so `journalctl -p err -u tillpipe` shows why it did not start.
+  const std::string error_prefix = PriorityPrefix(Priority::kErr, STDOUT_FILENO);
+  for (const auto& e : errors) std::cout << error_prefix << e.ToString() << "\n";
   if (!errors.empty()) {
-    std::cerr << config_file << ": " << errors.size() << " error" << (errors.size() == 1 ? "" : "s")
-              << "\n";
+    std::cerr << PriorityPrefix(Priority::kErr, STDERR_FILENO) << config_file << ": " << errors.size()
+              << " error" << (errors.size() == 1 ? "" : "s") << "\n";
     return 78;  // EX_CONFIG
   }
-  std::cerr << config_file << ": OK (" << load.config->tables.size() << " tables, data in "
-            << load.config->data_dir.string() << ")\n";
+  std::cerr << PriorityPrefix(Priority::kInfo, STDERR_FILENO) << config_file << ": OK ("
+            << load.config->tables.size() << " tables, data in " << load.config->data_dir.string() << ")\n";
   return 0;
 }
 

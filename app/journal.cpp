@@ -18,10 +18,14 @@ bool IsJournalStream(const char* journal_stream, int fd) {
   return want == journal_stream;
 }
 
+namespace {
+
+std::string Tag(Priority priority) { return "<" + std::to_string(static_cast<int>(priority)) + ">"; }
+
+}  // namespace
+
 std::string FormatLogLines(Priority priority, std::string_view text, bool journal) {
-  const std::string prefix =
-      (journal ? "<" + std::to_string(static_cast<int>(priority)) + ">" : std::string()) +
-      "tillpipe: ";
+  const std::string prefix = (journal ? Tag(priority) : std::string()) + "tillpipe: ";
   std::string out;
   for (;;) {
     const size_t nl = text.find('\n');
@@ -31,6 +35,10 @@ std::string FormatLogLines(Priority priority, std::string_view text, bool journa
     if (nl == std::string_view::npos || nl + 1 == text.size()) return out;
     text.remove_prefix(nl + 1);
   }
+}
+
+std::string PriorityPrefix(Priority priority, int fd) {
+  return IsJournalStream(std::getenv("JOURNAL_STREAM"), fd) ? Tag(priority) : std::string();
 }
 
 void LogLine(Priority priority, std::string_view text) {

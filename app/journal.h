@@ -20,6 +20,11 @@ bool IsJournalStream(const char* journal_stream, int fd);
 // when `journal`; ends with a newline.
 std::string FormatLogLines(Priority priority, std::string_view text, bool journal);
 
+// "<N>" when `fd` is journald's stream (JOURNAL_STREAM), else "": for
+// output that is not a log line, such as `tillpipe validate`'s errors in
+// the unit's ExecStartPre.
+std::string PriorityPrefix(Priority priority, int fd);
+
 // Writes `text` to standard error, one write per call.
 void LogLine(Priority priority, std::string_view text);
 

@@ -50,6 +50,35 @@ TEST(Cli, ServeLogsWithSyslogPrioritiesToTheJournal) {
   EXPECT_EQ(plain.log().rfind("tillpipe: ", 0), 0u) << plain.log();
 }
 
+// The unit's ExecStartPre runs validate with its output in the journal: a
+// bad config's errors must be at priority err to show in `journalctl -p err`.
+TEST(Cli, ValidateErrorsCarryPriorityErrUnderTheJournal) {
+  TempDir tmp;
+  const auto config = tmp.path() / "bad.toml";
+  WriteFile(config, "timezone = \"UTC\"\n[tables.orders]\ntime = \"at\"\n[tables.orders.columns]\nat = \"timestampp\"\n");
+  const auto journal = tmp.path() / "journal";
+  WriteFile(journal, "");
+  struct stat st;
+  ASSERT_EQ(::stat(journal.c_str(), &st), 0);
+  const std::string id = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  const std::string run = std::string("exec '") + TILLPIPE_BINARY + "' validate -c '" + config.string() +
+                          "' >>'" + journal.string() + "' 2>&1";
+  ::setenv("JOURNAL_STREAM", id.c_str(), 1);
+  std::string ignored;
+  const int code = RunCommand({"/bin/sh", "-c", run}, &ignored);
+  ::unsetenv("JOURNAL_STREAM");
+  EXPECT_EQ(code, 78);
+  const std::string lines = ReadFile(journal);
+  EXPECT_NE(lines.find("<3>" + config.string() + ":5:"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("<3>" + config.string() + ": 1 error"), std::string::npos) << lines;
+  for (size_t at = 0; at < lines.size(); at = lines.find('\n', at) + 1) {
+    EXPECT_EQ(lines.compare(at, 3, "<3>"), 0) << "a line without priority err at byte " << at << ":\n" << lines;
+  }
+  // Elsewhere the errors are plain FILE:LINE:COL lines.
+  CmdRun plain = RunSplit({TILLPIPE_BINARY, "validate", "-c", config.string()});
+  EXPECT_EQ(plain.out.rfind(config.string() + ":5:", 0), 0u) << plain.out;
+}
+
 TEST(Cli, VersionAndHelp) {
   std::string out;
   EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "version"}, &out), 0);
