@@ -1,6 +1,8 @@
 // tillpipe: one binary, one subcommand per job. See README.md for the CLI.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "app/process_setup.h"
 #include "app/backup.h"
@@ -76,9 +78,10 @@ int main(int argc, char** argv) {
                         "table, csv or json (default: table on a terminal, else csv)")
       ->check(CLI::IsMember({"table", "csv", "json"}));
 
-  std::string check_dir = "./tillpipe-data";
+  std::string check_dir, check_config;
   auto* check_cmd = app.add_subcommand("check", "Verify a data directory (stream segments, checksums, offsets); exit 0 or 1");
-  check_cmd->add_option("--data-dir", check_dir, "Data directory")->capture_default_str();
+  check_cmd->add_option("-c,--config", check_config, "TOML config file naming data_dir (default: the embedded default config)");
+  check_cmd->add_option("--data-dir", check_dir, "Data directory (overrides data_dir)");
 
   PasswdCommand passwd;
   auto* passwd_cmd = app.add_subcommand(
@@ -152,22 +155,27 @@ int main(int argc, char** argv) {
     return RunSimulate(sim);
   }
   if (*query_cmd) return RunQuery(query);
-  if (*check_cmd) return RunCheck(check_dir);
+  // --data-dir, else the -c file's data_dir, else the default config's;
+  // nullopt after printing a bad config's errors.
+  auto data_dir_of = [](const std::string& config, const std::string& dir) -> std::optional<std::filesystem::path> {
+    ConfigLoad load = config.empty() ? LoadDefaultConfig() : LoadConfigFile(config);
+    if (!load.config) {
+      for (const auto& e : load.errors) std::cerr << e.ToString() << "\n";
+      return std::nullopt;
+    }
+    return dir.empty() ? load.config->data_dir : std::filesystem::path(dir);
+  };
+  if (*check_cmd) {
+    auto dir = data_dir_of(check_config, check_dir);
+    return dir ? RunCheck(dir->string()) : 78;
+  }
   if (*passwd_cmd) return RunPasswd(passwd);
   if (*backup_cmd) {
     backup.to = backup_to;
-    if (!backup_config.empty()) {
-      ConfigLoad load = LoadConfigFile(backup_config);
-      if (!load.config) {
-        for (const auto& e : load.errors) std::cerr << e.ToString() << "\n";
-        return 78;
-      }
-      backup.config_file = backup_config;
-      backup.data_dir = load.config->data_dir;
-    } else {
-      backup.data_dir = LoadDefaultConfig().config->data_dir;
-    }
-    if (!backup_dir.empty()) backup.data_dir = backup_dir;
+    auto dir = data_dir_of(backup_config, backup_dir);
+    if (!dir) return 78;
+    backup.data_dir = *dir;
+    if (!backup_config.empty()) backup.config_file = backup_config;
     return RunBackup(backup);
   }
   if (*restore_cmd) {

@@ -245,6 +245,12 @@ TEST(Cli, SimulatorFilesPostWithCurlWithExactAcknowledgements) {
   ASSERT_EQ(srv.Stop(), 0);
   EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "check", "--data-dir", srv.data_dir().string()}, &out), 0) << out;
   EXPECT_NE(out.find(std::to_string(total) + " records"), std::string::npos) << out;
+  // -c finds the directory through the config's data_dir, as with the
+  // packaged service's /etc/tillpipe/tillpipe.toml.
+  const auto with_dir = srv.config_path().parent_path() / "with-dir.toml";
+  WriteFile(with_dir, "data_dir = \"" + srv.data_dir().string() + "\"\n" + ReadFile(srv.config_path()));
+  EXPECT_EQ(RunCommand({TILLPIPE_BINARY, "check", "-c", with_dir.string()}, &out), 0) << out;
+  EXPECT_NE(out.find(std::to_string(total) + " records"), std::string::npos) << out;
 }
 
 TEST(Cli, SimulateUrlStreamsBacklogIntoServer) {
