@@ -51,7 +51,16 @@ Result<std::unique_ptr<CompactionService>> CompactionService::Create(
 
 CompactionService::CompactionService(CompactionServiceOptions options, storage::Catalog* catalog,
                                      storage::FileSnapshots* snapshots, const date::time_zone* zone)
-    : options_(std::move(options)), catalog_(catalog), snapshots_(snapshots), zone_(zone) {}
+    : options_(std::move(options)),
+      catalog_(catalog),
+      snapshots_(snapshots),
+      zone_(zone),
+      retention_(options_.retention) {}
+
+void CompactionService::AddRetention(const std::string& table, std::chrono::seconds retention) {
+  std::lock_guard lock(retention_mu_);
+  retention_[table] = retention;
+}
 
 CompactionService::~CompactionService() { Stop(); }
 
@@ -109,7 +118,12 @@ Status CompactionService::ApplyRetention(const std::string& today) {
   auto today_days = storage::ParseDate(today);
   if (!today_days.ok()) return today_days.status();
   Status first;
-  for (const auto& [table, retention] : options_.retention) {
+  std::map<std::string, std::chrono::seconds, std::less<>> tables;
+  {
+    std::lock_guard lock(retention_mu_);
+    tables = retention_;
+  }
+  for (const auto& [table, retention] : tables) {
     if (stopping_) break;
     if (retention.count() <= 0 || table == kRejectedTable) continue;
     // Whole days, rounded up: a day goes only when all of it is older than

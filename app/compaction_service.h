@@ -82,6 +82,9 @@ class CompactionService {
   void Start();
   void Stop();
 
+  // A table a config reload added: its retention applies from the next pass.
+  void AddRetention(const std::string& table, std::chrono::seconds retention);
+
   // The current store-local day, "YYYY-MM-DD".
   std::string Today() const;
   CompactionStats Stats() const;
@@ -108,6 +111,10 @@ class CompactionService {
   std::condition_variable run_cv_;
   std::thread thread_;
   std::mutex pass_mu_;  // one pass at a time (RunOnce from a test and the thread)
+
+  std::mutex retention_mu_;
+  // options_.retention and the tables added since.
+  std::map<std::string, std::chrono::seconds, std::less<>> retention_;  // GUARDED_BY(retention_mu_)
 
   mutable std::mutex stats_mu_;
   CompactionStats stats_;                           // GUARDED_BY(stats_mu_)

@@ -44,8 +44,7 @@ ReloadPlan PlanReload(const Config& running, const Config& next) {
   for (const TableSpec& t : next.tables) {
     if (running.FindTable(t.name) != nullptr) continue;
     plan.new_tables.push_back(t.name);
-    plan.applied.push_back("new table " + t.name + " (" + std::to_string(t.columns.size()) + " columns)" +
-                           (t.retention.count() > 0 ? "; its retention applies after a restart" : ""));
+    plan.applied.push_back("new table " + t.name + " (" + std::to_string(t.columns.size()) + " columns)");
     e.tables.push_back(t);
   }
 

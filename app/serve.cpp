@@ -105,7 +105,7 @@ Status ApplyCommandLine(const ServeOptions& options, Config* config);
 // applied (app/config_reload.h) and logs each change; when not, logs every
 // error and keeps running on the old config.
 void Reload(const ServeOptions& options, StreamBackend& backend, web::HttpServer& server,
-            Materializer& materializer, QueryService& queries) {
+            Materializer& materializer, QueryService& queries, CompactionService& compaction) {
   if (!options.config_file) {
     Say("SIGHUP: running on the embedded default config (no -c FILE); nothing to reload");
     return;
@@ -135,6 +135,9 @@ void Reload(const ServeOptions& options, StreamBackend& backend, web::HttpServer
     if (Status s = materializer.AddTables(std::move(added)); !s.ok()) {
       SayError("reload: adding the new tables: " + s.message() + "; still running on the previous config");
       return;
+    }
+    for (const std::string& name : plan.new_tables) {
+      compaction.AddRetention(name, effective->FindTable(name)->retention);
     }
   }
   queries.SetLimits(QueryLimitsOf(*effective));
@@ -325,7 +328,7 @@ int RunServe(const ServeOptions& options) {
     int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGHUP) {
       systemd.Reloading("reloading the config");
-      Reload(options, backend, **server, **materializer, **queries);
+      Reload(options, backend, **server, **materializer, **queries, **compaction);
       systemd.Ready(RunningStatus(rate, (*log)->Stats(), (*materializer)->Stats()));
       continue;
     }

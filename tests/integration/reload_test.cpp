@@ -3,6 +3,7 @@
 // invalid one is logged error by error and the server goes on unchanged.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/admin_client.h"
@@ -45,6 +46,37 @@ title = "Returns"
 chart = "number"
 sql = "SELECT count(*) FROM returns"
 )toml";
+
+// A table added by a reload gets its retention from the next compaction
+// pass, not only after a restart: its old days go, today's stay.
+TEST(Reload, ANewTablesRetentionAppliesWithoutARestart) {
+  TempDir tmp;
+  const std::string storage = "[storage]\nflush_interval = \"100ms\"\ncompact_interval = \"200ms\"\n";
+  ServerProcess server(tmp.path(), TestConfig(storage));
+  ASSERT_TRUE(server.Start()) << server.log();
+  WriteFile(server.config_path(), TestConfig(storage + "[tables.returns]\ntime = \"returned_at\"\nretention = \"1d\"\n"
+                                             "[tables.returns.columns]\norder_id = \"string\"\n"
+                                             "returned_at = \"timestamp\"\n"));
+  ASSERT_EQ(::kill(server.pid(), SIGHUP), 0);
+  ASSERT_TRUE(WaitForLog(server, "reload done")) << server.log();
+  EXPECT_EQ(server.log().find("retention applies after a restart"), std::string::npos) << server.log();
+
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char today[32];
+  std::strftime(today, sizeof today, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  web::HttpClient client(server.Url());
+  auto r = client.Post("/api/v1/ingest/returns", "{\"order_id\":\"old\",\"returned_at\":\"2020-01-01T10:00:00Z\"}\n"
+                                                 "{\"order_id\":\"new\",\"returned_at\":\"" + std::string(today) + "\"}\n");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 200) << r->body;
+  ASSERT_TRUE(WaitForLog(server, "retention: dropped returns 2020-01-01")) << server.log();
+  auto q = client.Post("/api/v1/query", R"({"sql":"SELECT order_id FROM returns ORDER BY order_id"})");
+  ASSERT_TRUE(q.ok() && q->status == 200);
+  EXPECT_EQ(json::parse(q->body)["rows"], json::parse(R"([["new"]])")) << q->body;
+  ASSERT_EQ(server.Stop(), 0) << server.log();
+}
 
 TEST(Reload, AValidConfigAddsTablesDashboardsAndLimitsWithoutARestart) {
   TempDir tmp;
