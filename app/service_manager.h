@@ -23,7 +23,7 @@ class ServiceManager {
   void Stopping(std::string_view status) const;
   void Watchdog() const;
 
-  // How often to send WATCHDOG=1: half of WatchdogSec; nullopt when the unit
+  // The longest wait between two WATCHDOG=1: half of WatchdogSec; nullopt when the unit
   // has no watchdog.
   std::optional<std::chrono::microseconds> watchdog_interval() const { return watchdog_interval_; }
 
