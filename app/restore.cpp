@@ -161,6 +161,9 @@ Status Extract(const fs::path& from, const Verified& v, const fs::path& stage) {
     }
   }
   for (const fs::path& d : dirs) {
+    // 750 like the server's own (its unit's UMask=027), whatever the umask
+    // of who restores: the data is customer data.
+    if (d != stage) ::chmod(d.c_str(), 0750);
     if (Status s = storage::SyncDir(d); !s.ok()) return s;
   }
   return Status::OK();

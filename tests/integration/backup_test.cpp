@@ -3,6 +3,7 @@
 // every query as the source did at the backup's point in time; a damaged
 // archive is refused naming the file; restore refuses what it must.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -135,9 +136,16 @@ void RoundTripUnderConcurrentIngest(const TakeBackup& take) {
   ASSERT_EQ(v.code, 0) << v.err;
   EXPECT_NE(v.out.find("every checksum matches"), std::string::npos) << v.out;
   ServerProcess restored(tmp.path() / "restored", SeqConfig());
+  const mode_t umask_before = ::umask(022);
   CmdRun r = Tillpipe({"restore", "--from", archive.string(), "--data-dir", restored.data_dir().string()});
+  ::umask(umask_before);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(fs::exists(restored.data_dir() / "config-from-backup.toml"));
+  // Directories 750 and files 640 whatever the umask (022 here, root's).
+  for (const auto& entry : fs::recursive_directory_iterator(restored.data_dir())) {
+    const auto perms = entry.status().permissions() & fs::perms::all;
+    EXPECT_EQ(perms, entry.is_directory() ? fs::perms(0750) : fs::perms(0640)) << entry.path();
+  }
   ASSERT_TRUE(restored.Start()) << restored.log();
   // Offsets go on where the backup ends: nothing new is hidden behind the
   // materializer's offset.
