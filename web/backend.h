@@ -126,7 +126,7 @@ class Backend {
   // GET /api/v1/stream: segments, offsets, consumers, retention.
   virtual ApiAnswer StreamInfo() { return NotHere(); }
   // GET /api/v1/backup: a backup archive of the data directory, written to
-  // `out` as it is made. Called on the query pool. Before out->Begin() the
+  // `out` as it is made. Called on a download thread (not the query pool). Before out->Begin() the
   // returned answer is sent as is (an error); after it, a 200 ends the
   // download and anything else cuts it off, so the client sees it failed.
   virtual ApiAnswer Backup(Download* out) {

@@ -394,7 +394,7 @@ void Session::HandleBackup() {
   download_ = pipe;
   download_chunked_ = parser_->get().version() >= 11;  // HTTP/1.0: the close ends the body
   stream_.expires_never();  // taking the snapshot may take a while before the first byte
-  net::post(*srv_->query_pool, [srv = srv_, pipe, cancel] {
+  net::post(*srv_->download_pool, [srv = srv_, pipe, cancel] {
     auto work = [srv, &pipe](const std::atomic<bool>*) { return srv->backend->Backup(pipe.get()); };
     ApiAnswer a = RunGuarded(work, cancel.get());
     srv->RemoveQuery(cancel);

@@ -285,6 +285,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Bac
   }
   impl->query_pool =
       std::make_unique<net::thread_pool>(static_cast<size_t>(std::max(1, impl->options.query_threads)));
+  impl->download_pool = std::make_unique<net::thread_pool>(2);
   impl->DoAccept();
   for (auto& ctx : impl->contexts) {
     net::io_context* c = ctx.get();
@@ -329,6 +330,7 @@ void HttpServer::Stop() {
   // Queries still waiting run now, see their cancel flag and return at once.
   impl_->CancelQueries();
   impl_->query_pool->join();
+  impl_->download_pool->join();
   std::lock_guard lock(impl_->sessions_mu);
   impl_->sessions.clear();
 }

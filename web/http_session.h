@@ -80,6 +80,10 @@ struct HttpServer::Impl {
   // Queries: the pool they run on, and the cancel flags of those running or
   // waiting (Stop() sets them all).
   std::unique_ptr<net::thread_pool> query_pool;
+  // Downloads (a backup streamed to a slow browser may take minutes) get
+  // threads of their own, so they never hold up queries. Their cancel flags
+  // are in `queries` too.
+  std::unique_ptr<net::thread_pool> download_pool;
   std::mutex queries_mu;
   std::set<std::shared_ptr<std::atomic<bool>>> queries;  // GUARDED_BY(queries_mu)
 
@@ -182,8 +186,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // meanwhile, and sends its answer.
   template <typename Work>
   void RunOnPool(Work work);
-  // A place on the query pool: its cancel flag, or nullptr after answering
-  // 503 when max_queries are running or waiting.
+  // A place among the queries, admin calls and downloads running or waiting
+  // (at most max_queries): its cancel flag, or nullptr after answering 503.
   std::shared_ptr<std::atomic<bool>> AdmitToPool();
   // Runs `work` on a pool thread unless cancelled; an exception (a bug)
   // costs one answer, not the server.

@@ -247,6 +247,9 @@ at = "timestamp"
   auto ingest = client.Post("/api/v1/ingest/notes", "{\"id\":-1,\"note\":\"x\",\"at\":\"2026-11-20T10:00:00Z\"}\n");
   ASSERT_TRUE(ingest.ok());
   EXPECT_EQ(ingest->status, 200);
+  auto query = client.Post("/api/v1/query", R"({"sql":"SELECT count(*) FROM notes WHERE id < 1000"})");
+  ASSERT_TRUE(query.ok());
+  EXPECT_EQ(query->status, 200) << query->body;
   EXPECT_EQ(server.log().find("backup: sent"), std::string::npos) << "the stalled download finished";
 
   // The client leaves: the backup stops, its staging directory goes.
