@@ -72,6 +72,14 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using tp::bench::CpuModel;
 using tp::bench::DirBytes;
+using tp::bench::Fixed;
+using tp::bench::MiB;
+using tp::bench::WithCommas;
+using tp::bench::NowUtc;
+using tp::bench::Slurp;
+using tp::bench::FileBytes;
+using tp::bench::MemTotalBytes;
+using tp::bench::Median;
 
 // Order items per simulated day per record/min of --rate (measured: 106,998
 // items in 365 days at 4/min, 261,670 in 30 days at 120/min).
@@ -97,53 +105,8 @@ struct Options {
   std::exit(1);
 }
 
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 std::string Ms(double ms) { return Fixed(ms, ms < 10 ? 2 : ms < 100 ? 1 : 0); }
 
-std::string MiB(uint64_t bytes) {
-  const double mib = static_cast<double>(bytes) / (1 << 20);
-  return Fixed(mib, mib < 10 ? 1 : 0);
-}
-
-std::string WithCommas(uint64_t n) {
-  std::string s = std::to_string(n), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-
-uint64_t MemTotalBytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("MemTotal:", 0) == 0) return std::stoull(line.substr(9)) * 1024;
-  }
-  return 0;
-}
 
 uint64_t StatusBytes(const char* key) {
   std::ifstream in("/proc/self/status");
@@ -162,12 +125,6 @@ void ResetPeakRss() {
   f << "5";
 }
 
-
-uint64_t FileBytes(const fs::path& p) {
-  std::error_code ec;
-  auto n = fs::file_size(p, ec);
-  return ec ? 0 : n;
-}
 
 // A shell word: 'text', with ' written as '\''.
 std::string Quote(const std::string& s) {
@@ -529,12 +486,6 @@ struct Measured {
   uint64_t peak_rss = 0;
   sql::QueryStats stats;
 };
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 std::vector<Measured> RunTillpipe(const Options& o, const DataSet& ds, const std::vector<Query>& queries,
                                   uint64_t* baseline_rss) {
