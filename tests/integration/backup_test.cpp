@@ -181,6 +181,25 @@ TEST(Backup, RoundTripUnderConcurrentIngestAnswersAsTheSourceDid) {
   RoundTripUnderConcurrentIngest(BackupWithTheCli);
 }
 
+// The archive on another file system (tmpfs here): the part files cannot be
+// hard-linked into the stage beside it, so they are read in place, and one
+// compaction deletes meanwhile makes the backup start over.
+TEST(Backup, ABackupToAnotherFileSystemRoundTripsUnderConcurrentIngest) {
+  TempDir probe;
+  struct stat shm {}, here {};
+  if (::stat("/dev/shm", &shm) != 0 || ::stat(probe.path().c_str(), &here) != 0 || shm.st_dev == here.st_dev) {
+    GTEST_SKIP() << "no /dev/shm on a file system other than the temporary directory's";
+  }
+  RoundTripUnderConcurrentIngest([](ServerProcess& source, const fs::path& archive) {
+    const fs::path elsewhere = fs::path("/dev/shm") / ("tillpipe-backup-test-" + std::to_string(::getpid()) + ".tar.zst");
+    fs::remove(elsewhere);
+    const uint64_t end = BackupWithTheCli(source, elsewhere);
+    fs::copy_file(elsewhere, archive);
+    fs::remove(elsewhere);
+    return end;
+  });
+}
+
 TEST(Backup, TheAdminPageDownloadRoundTripsUnderConcurrentIngest) {
   RoundTripUnderConcurrentIngest(BackupFromTheAdminPage);
 }
