@@ -140,25 +140,30 @@ try {
     // --- overview numbers equal the API's ----------------------------------
     await page.goto(base + "/#/overview");
     await page.waitForFunction(() => document.querySelectorAll("#tables tbody tr").length > 0);
-    const [st, tables] = await Promise.all([fetch(base + "/api/v1/status").then(r => r.json()),
-                                            fetch(base + "/api/v1/tables").then(r => r.json())]);
+    const st = await (await fetch(base + "/api/v1/status")).json();
     const shown = await page.textContent("#records-total");
     check(shown === Number(st.ingest.records_total).toLocaleString("en-US"),
           `${width}px: records ingested ${shown} = API ${st.ingest.records_total}`);
     check((await page.textContent("#freshness")) === "up to date", `${width}px: freshness is "up to date"`);
-    // Compaction may rewrite files meanwhile: compare with a fresh answer, a few times.
-    let shownUsed, apiUsed;
-    for (let i = 0; i < 4; i++) {
+    // The materializer and compaction go on meanwhile: compare the page with
+    // a fresh answer, a few times, until one poll of the page matches it.
+    let shownUsed, apiUsed, rows, apiTables;
+    const rowsMatch = () => apiTables.tables.every(t => {
+      const row = rows.find(r => r[0] === t.name);
+      return row && row[2] === Number(t.rows).toLocaleString("en-US");
+    });
+    for (let i = 0; i < 6; i++) {
       const [s2, t2] = await Promise.all([fetch(base + "/api/v1/status").then(r => r.json()),
                                           fetch(base + "/api/v1/tables").then(r => r.json())]);
+      apiTables = t2;
       apiUsed = await page.evaluate(n => bytes(n), s2.stream.bytes + t2.tables.reduce((n, x) => n + x.bytes, 0));
       shownUsed = await page.textContent("#disk-used");
-      if (shownUsed === apiUsed) break;
+      rows = await page.$$eval("#tables tbody tr", trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
+      if (shownUsed === apiUsed && rowsMatch()) break;
       await new Promise(r => setTimeout(r, 5500));  // the page polls every 5 s
     }
     check(shownUsed === apiUsed, `${width}px: data on disk ${shownUsed} = API's stream + table bytes ${apiUsed}`);
-    const rows = await page.$$eval("#tables tbody tr", trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
-    for (const t of tables.tables) {
+    for (const t of apiTables.tables) {
       const row = rows.find(r => r[0] === t.name);
       check(row && row[2] === Number(t.rows).toLocaleString("en-US"),
             `${width}px: table ${t.name} shows ${row && row[2]} rows = API ${t.rows}`);
