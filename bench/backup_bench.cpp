@@ -352,8 +352,6 @@ struct Archive {
   uint64_t files = 0, bytes = 0;  // as `restore --verify-only` counted them
 };
 
-// ---- DuckDB in node ----------------------------------------------------------------
-
 // ---- the report ----------------------------------------------------------------------
 
 struct Row {
@@ -571,7 +569,9 @@ int main(int argc, char** argv) {
                     "; DuckDB's load " + ShowCounts(duck_load) + ".");
   }
 
-  auto verify = [&](const fs::path& archive, const std::string& step) -> std::pair<Row, Archive> {
+  // `made` wrote `archive`: its row gets the archive's sizes, then goes into
+  // the table with the row of verifying it.
+  auto verify = [&](Row made, const fs::path& archive, const std::string& step) -> Archive {
     std::vector<std::string> argv = {bin, "restore", "--verify-only", "--from", archive.string(), "-q"};
     Runs runs = MeasureRuns(n, argv, "verifying " + archive.filename().string(), {archive});
     std::smatch m;
@@ -584,7 +584,11 @@ int main(int argc, char** argv) {
     r.in = FileBytes(archive);
     r.data = a.bytes;
     Say(Trim(text));
-    return {r, a};
+    made.out = r.in;
+    made.in = made.data = a.bytes;
+    rows.push_back(made);
+    rows.push_back(r);
+    return a;
   };
 
   // ---- 1. tillpipe backup of the stopped directory ---------------------------------------
@@ -593,13 +597,9 @@ int main(int argc, char** argv) {
   Runs backup_runs = MeasureRuns(n, backup, "tillpipe backup (stopped directory)", {data}, [&] { fs::remove(a_zst, ec); });
   Say(Trim(backup_runs.errs[backup_runs.median]));
   Row backup_row = FromRuns("`tillpipe backup` (stopped dir)", backup, backup_runs);
-  backup_row.out = FileBytes(a_zst);
 
   // ---- 2. verify ----------------------------------------------------------------------------
-  auto [verify_row, a_content] = verify(a_zst, "`tillpipe restore --verify-only`");
-  backup_row.in = backup_row.data = a_content.bytes;
-  rows.push_back(backup_row);
-  rows.push_back(verify_row);
+  const Archive a_content = verify(backup_row, a_zst, "`tillpipe restore --verify-only`");
 
   // ---- 3. restore ----------------------------------------------------------------------------
   const fs::path server_dir = W / "server";
@@ -673,13 +673,9 @@ int main(int argc, char** argv) {
   dl_row.cpu_s = dm.server_cpu;
   dl_row.peak_rss = dm.server_hwm;
   dl_row.io = dm.server_io;
-  dl_row.out = FileBytes(download);
   uint64_t max_hwm = 0;
   for (const auto& d : downloads) max_hwm = std::max(max_hwm, d.server_hwm);
-  auto [dl_verify_row, dl_content] = verify(download, "`tillpipe restore --verify-only` of the (last) download");
-  dl_row.in = dl_row.data = dl_content.bytes;
-  rows.push_back(dl_row);
-  rows.push_back(dl_verify_row);
+  const Archive dl_content = verify(dl_row, download, "`tillpipe restore --verify-only` of the (last) download");
   fs::remove(download, ec);
 
   // ---- 5. tillpipe backup while that server runs --------------------------------------------
@@ -693,11 +689,7 @@ int main(int argc, char** argv) {
   }
   Say(Trim(live_runs.errs[live_runs.median]));
   Row live_row = FromRuns("`tillpipe backup` (server running on the dir)", live, live_runs);
-  live_row.out = FileBytes(live_zst);
-  auto [live_verify_row, live_content] = verify(live_zst, "`tillpipe restore --verify-only` of the (last) one");
-  live_row.in = live_row.data = live_content.bytes;
-  rows.push_back(live_row);
-  rows.push_back(live_verify_row);
+  const Archive live_content = verify(live_row, live_zst, "`tillpipe restore --verify-only` of the (last) one");
   fs::remove(live_zst, ec);
 
   const uint64_t server_rss_end = ProcStatusBytes(spid, "VmRSS");

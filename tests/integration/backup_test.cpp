@@ -204,15 +204,6 @@ TEST(Backup, TheAdminPageDownloadRoundTripsUnderConcurrentIngest) {
   RoundTripUnderConcurrentIngest(BackupFromTheAdminPage);
 }
 
-// Waits up to 10 s for `text` in the server's log.
-bool LogSays(const ServerProcess& server, const std::string& text) {
-  for (int i = 0; i < 100; ++i) {
-    if (server.log().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
 TEST(Backup, ADownloadClientThatStallsOrLeavesCostsTheServerNothing) {
   TempDir tmp;
   ServerProcess server(tmp.path() / "d", R"toml(timezone = "UTC"
@@ -255,7 +246,7 @@ at = "timestamp"
   ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   const std::string request = "GET /api/v1/backup HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  ASSERT_TRUE(LogSays(server, "backup: sending")) << server.log();
+  ASSERT_TRUE(server.WaitForLog("backup: sending")) << server.log();
 
   // Meanwhile: a second backup is refused, everything else is served.
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -273,7 +264,7 @@ at = "timestamp"
 
   // The client leaves: the backup stops, its staging directory goes.
   ::close(fd);
-  ASSERT_TRUE(LogSays(server, "the download stopped: the client went away")) << server.log();
+  ASSERT_TRUE(server.WaitForLog("the download stopped: the client went away")) << server.log();
   for (const auto& entry : fs::directory_iterator(server.data_dir())) {
     EXPECT_EQ(entry.path().filename().string().find(".tillpipe-backup-"), std::string::npos) << entry.path();
   }

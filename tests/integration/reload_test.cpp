@@ -14,19 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// Waits until the server log has `text` `count` times.
-bool WaitForLog(const ServerProcess& s, const std::string& text, int count = 1) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::string log = s.log();
-    int n = 0;
-    for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
-    if (n >= count) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 const char* kReturns = R"toml(
 [http]
 listen = "127.0.0.1:1"
@@ -58,7 +45,7 @@ TEST(Reload, ANewTablesRetentionAppliesWithoutARestart) {
                                              "[tables.returns.columns]\norder_id = \"string\"\n"
                                              "returned_at = \"timestamp\"\n"));
   ASSERT_EQ(::kill(server.pid(), SIGHUP), 0);
-  ASSERT_TRUE(WaitForLog(server, "reload done")) << server.log();
+  ASSERT_TRUE(server.WaitForLog("reload done")) << server.log();
   EXPECT_EQ(server.log().find("retention applies after a restart"), std::string::npos) << server.log();
 
   std::time_t now = std::time(nullptr);
@@ -71,7 +58,7 @@ TEST(Reload, ANewTablesRetentionAppliesWithoutARestart) {
                                                  "{\"order_id\":\"new\",\"returned_at\":\"" + std::string(today) + "\"}\n");
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, 200) << r->body;
-  ASSERT_TRUE(WaitForLog(server, "retention: dropped returns 2020-01-01")) << server.log();
+  ASSERT_TRUE(server.WaitForLog("retention: dropped returns 2020-01-01")) << server.log();
   auto q = client.Post("/api/v1/query", R"({"sql":"SELECT order_id FROM returns ORDER BY order_id"})");
   ASSERT_TRUE(q.ok() && q->status == 200);
   EXPECT_EQ(json::parse(q->body)["rows"], json::parse(R"([["new"]])")) << q->body;
@@ -89,7 +76,7 @@ TEST(Reload, AValidConfigAddsTablesDashboardsAndLimitsWithoutARestart) {
 
   WriteFile(server.config_path(), TestConfig(kReturns));
   ASSERT_EQ(::kill(server.pid(), SIGHUP), 0);
-  ASSERT_TRUE(WaitForLog(server, "reload done")) << server.log();
+  ASSERT_TRUE(server.WaitForLog("reload done")) << server.log();
   std::string log = server.log();
   EXPECT_NE(log.find("reload: applied new table returns"), std::string::npos) << log;
   EXPECT_NE(log.find("reload: applied dashboards: 1 in the config"), std::string::npos) << log;
@@ -128,7 +115,7 @@ TEST(Reload, AValidConfigAddsTablesDashboardsAndLimitsWithoutARestart) {
   // What needs a restart is said, and kept.
   WriteFile(server.config_path(), TestConfig(std::string(kReturns) + "[stream]\nretention = \"2d\"\n"));
   ASSERT_EQ(::kill(server.pid(), SIGHUP), 0);
-  ASSERT_TRUE(WaitForLog(server, "reload done", 2)) << server.log();
+  ASSERT_TRUE(server.WaitForLog("reload done", 2)) << server.log();
   EXPECT_NE(server.log().find("reload: [stream] changed: restart to apply"), std::string::npos) << server.log();
   auto stream = client.Get("/api/v1/stream");
   ASSERT_TRUE(stream.ok());
@@ -143,7 +130,7 @@ TEST(Reload, AnInvalidConfigIsLoggedAndTheServerGoesOnUnchanged) {
   ASSERT_TRUE(server.Start()) << server.log();
   WriteFile(server.config_path(), TestConfig("[tables.bad]\ntime = \"missing\"\n[storage]\nflush_rows = -5\n"));
   ASSERT_EQ(::kill(server.pid(), SIGHUP), 0);
-  ASSERT_TRUE(WaitForLog(server, "still running on the previous config")) << server.log();
+  ASSERT_TRUE(server.WaitForLog("still running on the previous config")) << server.log();
   std::string log = server.log();
   // Every error, with its place in the file.
   EXPECT_NE(log.find("reload: " + server.config_path().string() + ":"), std::string::npos) << log;

@@ -130,6 +130,18 @@ class ServerProcess {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   web::Url Url() const { return web::Url{"127.0.0.1", port_, ""}; }
   std::string log() const { return ReadFile(log_path()); }
+  // Waits up to 15 s until the log has `text` at least `count` times.
+  bool WaitForLog(const std::string& text, int count = 1) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::string now = log();
+      int n = 0;
+      for (size_t at = now.find(text); at != std::string::npos; at = now.find(text, at + 1)) ++n;
+      if (n >= count) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
   // Sets an environment variable for the server processes started after.
   void SetEnv(std::string name, std::string value) { env_.emplace_back(std::move(name), std::move(value)); }
 
